@@ -1,0 +1,316 @@
+package dev.cairn;
+
+import dev.cairn.internal.EngineRuntime;
+import dev.cairn.spi.Clock;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.Serializer;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs durable functions in this JVM and checkpoints them to an {@link ExecutionStore}.
+ *
+ * <pre>{@code
+ * DurableEngine engine = DurableEngine.builder()
+ *     .store(JdbcExecutionStore.h2(Path.of("cairn-data")))
+ *     .register(new Greeting())
+ *     .build();
+ * engine.start();
+ * ExecutionHandle<Reply> h = engine.startExecution(Greeting.class, request);
+ * Reply reply = h.result();
+ * }</pre>
+ *
+ * <p>{@link #start()} creates or migrates the schema, resumes executions that were running when a JVM stopped,
+ * and starts the scheduler. {@link #close()} stops taking work and waits briefly for running executions to reach
+ * a checkpoint; any that are still running resume on the next start (here or on another node).
+ */
+public interface DurableEngine extends AutoCloseable {
+
+    /** A builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Recovers unfinished executions and starts the scheduler. Idempotent. */
+    void start();
+
+    /**
+     * Registers a function on a running engine. Executions of it that were parked for want of it resume.
+     *
+     * @throws IllegalArgumentException if the name is already registered
+     */
+    void register(DurableFunction<?, ?> function);
+
+    /**
+     * Starts an execution of a registered function class.
+     *
+     * @throws UnknownFunctionException if no function of that class is registered
+     * @throws SerializationException   if the input cannot be serialized or exceeds the payload limit
+     * @throws IllegalArgumentException if the input is null
+     */
+    <I, O> ExecutionHandle<O> startExecution(Class<? extends DurableFunction<I, O>> function, I input);
+
+    /**
+     * Starts an execution with options, such as a unique name.
+     *
+     * @throws ExecutionAlreadyExistsException if the name is taken by an execution with another function or input
+     */
+    <I, O> ExecutionHandle<O> startExecution(Class<? extends DurableFunction<I, O>> function, I input, StartOptions options);
+
+    /**
+     * Starts an execution of a function by its registered name.
+     *
+     * @param outputType the class the result is read as
+     */
+    <O> ExecutionHandle<O> startExecution(String functionName, Object input, Class<O> outputType, StartOptions options);
+
+    /** A handle on an existing execution, reading its result as {@code outputType}. */
+    <O> ExecutionHandle<O> handle(String executionId, Class<O> outputType);
+
+    /** A handle on an existing execution, reading its result as a generic type. */
+    <O> ExecutionHandle<O> handle(String executionId, TypeRef<O> outputType);
+
+    /**
+     * An execution with its status, input, result or error, timestamps, operations and callbacks.
+     *
+     * @throws UnknownExecutionException if there is none with that id
+     */
+    ExecutionDescription describe(String executionId);
+
+    /**
+     * Completes a callback with a result; its execution resumes.
+     *
+     * @throws UnknownCallbackException           if no callback has that id
+     * @throws CallbackAlreadyCompletedException  if it was already completed, failed or timed out (the first
+     *                                            outcome stands), or its execution has ended
+     * @throws SerializationException             if the result cannot be serialized or is too large
+     */
+    void completeCallback(String callbackId, Object result);
+
+    /**
+     * Fails a callback; its execution resumes and {@link DurableCallback#result()} throws
+     * {@link CallbackFailedException} with this type and message.
+     *
+     * @throws UnknownCallbackException          if no callback has that id
+     * @throws CallbackAlreadyCompletedException if it was already completed, failed or timed out
+     */
+    void failCallback(String callbackId, String errorType, String message);
+
+    /**
+     * Records a heartbeat: the callback's heartbeat deadline moves to now plus its heartbeat timeout.
+     *
+     * @throws UnknownCallbackException          if no callback has that id
+     * @throws CallbackAlreadyCompletedException if it was already completed, failed or timed out
+     */
+    void heartbeatCallback(String callbackId);
+
+    /**
+     * Cancels an execution: a suspended or pending one at once, a running one at its next checkpoint.
+     *
+     * @return the status after the request: CANCELLED, RUNNING (cancel requested), or the terminal status it
+     *         already had (nothing changed then)
+     * @throws UnknownExecutionException if there is none with that id
+     */
+    ExecutionStatus cancel(String executionId, String reason);
+
+    /**
+     * Stops the engine: no new work is taken, running executions get {@code shutdownGrace} (builder) to reach a
+     * checkpoint, and whatever is still running resumes on the next start.
+     */
+    @Override
+    void close();
+
+    /** Builds a {@link DurableEngine}. */
+    final class Builder {
+        private ExecutionStore store;
+        private final List<Registration> registrations = new ArrayList<>();
+        private Serializer serializer = Serializer.jackson();
+        private Clock clock = Clock.system();
+        private Clock leaseClock = Clock.system();
+        private int concurrency = 32;
+        private int maxPayloadBytes = 256 * 1024;
+        private Duration leaseDuration = Duration.ofSeconds(30);
+        private Duration schedulerWindow = Duration.ofSeconds(60);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private Duration tick = Duration.ofMillis(50);
+        private Duration shutdownGrace = Duration.ofSeconds(5);
+        private int historyCacheSize = 10_000;
+        private String nodeId;
+
+        private Builder() {
+        }
+
+        /** Where executions are checkpointed. Required. The engine does not close a store it was given. */
+        public Builder store(ExecutionStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Registers a function under the name of its {@link DurableWorkflow} annotation, or its class's simple
+         * name. Its input and output types are read from the class's {@code DurableFunction<I, O>} declaration.
+         */
+        public Builder register(DurableFunction<?, ?> function) {
+            Objects.requireNonNull(function, "function");
+            registrations.add(new Registration(null, function, null, null));
+            return this;
+        }
+
+        /** Registers a function under an explicit name. */
+        public Builder register(String name, DurableFunction<?, ?> function) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(function, "function");
+            registrations.add(new Registration(name, function, null, null));
+            return this;
+        }
+
+        /**
+         * Registers a function, such as a lambda, whose input and output types cannot be read from its class.
+         */
+        public <I, O> Builder register(String name, Class<I> inputType, Class<O> outputType, DurableFunction<I, O> function) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(function, "function");
+            registrations.add(new Registration(name, function, Objects.requireNonNull(inputType, "inputType"),
+                    Objects.requireNonNull(outputType, "outputType")));
+            return this;
+        }
+
+        /** How values are checkpointed; JSON through Jackson by default. */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+            return this;
+        }
+
+        /**
+         * The engine's clock: what waits, retries, callback timeouts and {@code ctx.now()} read. The system clock
+         * by default; a {@code VirtualClock} in tests.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The clock that measures leases, which says whether a node is alive: real elapsed time. Change it only
+         * to test lease expiry.
+         */
+        public Builder leaseClock(Clock leaseClock) {
+            this.leaseClock = Objects.requireNonNull(leaseClock, "leaseClock");
+            return this;
+        }
+
+        /** How many executions run at once on this node (threads); 32 by default. */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * The largest serialized input, step result, callback result or output, in UTF-8 bytes; 256 KiB by
+         * default. A larger value fails with {@link SerializationException} and nothing is written.
+         */
+        public Builder maxPayloadBytes(int maxPayloadBytes) {
+            if (maxPayloadBytes < 16) {
+                throw new IllegalArgumentException("maxPayloadBytes must be at least 16, was " + maxPayloadBytes);
+            }
+            this.maxPayloadBytes = maxPayloadBytes;
+            return this;
+        }
+
+        /**
+         * How long a node owns a running execution without renewing its lease; 30 s by default. A node that dies
+         * loses its executions to other nodes this long after its last renewal.
+         */
+        public Builder leaseDuration(Duration leaseDuration) {
+            this.leaseDuration = positive("leaseDuration", leaseDuration);
+            return this;
+        }
+
+        /** How far ahead the scheduler loads due timers into memory; 60 s by default. */
+        public Builder schedulerWindow(Duration schedulerWindow) {
+            this.schedulerWindow = positive("schedulerWindow", schedulerWindow);
+            return this;
+        }
+
+        /**
+         * How often the scheduler asks the store for due executions that other nodes or callbacks made runnable,
+         * and for expired leases; 1 s by default.
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = positive("pollInterval", pollInterval);
+            return this;
+        }
+
+        /** The timer wheel's resolution; 50 ms by default. */
+        public Builder tick(Duration tick) {
+            this.tick = positive("tick", tick);
+            return this;
+        }
+
+        /** How long {@link DurableEngine#close()} waits for running executions; 5 s by default. */
+        public Builder shutdownGrace(Duration shutdownGrace) {
+            Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+            if (shutdownGrace.isNegative()) {
+                throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
+            }
+            this.shutdownGrace = shutdownGrace;
+            return this;
+        }
+
+        /** How many executions' histories are kept in memory between runs; 10,000 by default. */
+        public Builder historyCacheSize(int historyCacheSize) {
+            if (historyCacheSize < 0) {
+                throw new IllegalArgumentException("historyCacheSize must not be negative, was " + historyCacheSize);
+            }
+            this.historyCacheSize = historyCacheSize;
+            return this;
+        }
+
+        /** This node's id, recorded as the owner of the executions it runs; random by default. */
+        public Builder nodeId(String nodeId) {
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            return this;
+        }
+
+        /**
+         * Builds the engine; call {@link DurableEngine#start()} next.
+         *
+         * @throws IllegalStateException    if no store was given
+         * @throws IllegalArgumentException if two functions share a name, or a function's types cannot be read
+         */
+        public DurableEngine build() {
+            if (store == null) {
+                throw new IllegalStateException("no store: call store(...), for example "
+                        + "store(JdbcExecutionStore.h2(Path.of(\"cairn-data\")))");
+            }
+            return new EngineRuntime(new EngineRuntime.Settings(store, List.copyOf(registrations), serializer, clock,
+                    leaseClock, concurrency, maxPayloadBytes, leaseDuration, schedulerWindow, pollInterval, tick,
+                    shutdownGrace, historyCacheSize, nodeId));
+        }
+
+        private static Duration positive(String name, Duration value) {
+            Objects.requireNonNull(value, name);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
+        }
+    }
+
+    /**
+     * A function to register, with explicit types when they cannot be read from its class.
+     *
+     * @param name       the name, or {@code null} for the annotation's or the class's
+     * @param function   the function
+     * @param inputType  the input type, or {@code null} to read it from the class
+     * @param outputType the output type, or {@code null} to read it from the class
+     */
+    record Registration(String name, DurableFunction<?, ?> function, Type inputType, Type outputType) {
+    }
+}

@@ -1,0 +1,150 @@
+package dev.cairn.internal;
+
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group-commit writer. Runs submit their checkpoints here; one thread takes whatever has queued up, merges
+ * it per execution and hands it to {@link ExecutionStore#commit} as one batch: one transaction, one round trip
+ * for all the executions that checkpointed meanwhile. Each submitter's future completes after that commit.
+ *
+ * <p>Invariant: the writes of one execution are committed in the order they were submitted; a write that was
+ * submitted without waiting is durable no later than any write submitted after it. This is what lets cheap
+ * writes (a wait's completion, a recorded {@code now()}) go unawaited: whatever later write is awaited carries
+ * them with it.
+ */
+final class CheckpointWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckpointWriter.class);
+    private static final int MAX_BATCH = 512;
+
+    private final ExecutionStore store;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** One submitted checkpoint part and its waiter. */
+    private record Pending(Checkpoint part, CompletableFuture<CommitOutcome> done) {
+    }
+
+    CheckpointWriter(ExecutionStore store, String nodeId) {
+        this.store = store;
+        this.thread = new Thread(this::loop, "cairn-checkpoint-writer-" + nodeId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    CompletableFuture<CommitOutcome> submit(String executionId, long version, List<OperationRecord> inserts,
+            List<OperationRecord> updates, List<CallbackRecord> callbacks, Transition transition, Instant now) {
+        CompletableFuture<CommitOutcome> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("checkpoint writer stopped"));
+            return done;
+        }
+        queue.add(new Pending(new Checkpoint(executionId, version, inserts, updates, callbacks, transition, now), done));
+        return done;
+    }
+
+    /** Stops after committing everything queued so far. */
+    void stop(long timeoutMillis) {
+        running = false;
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.done.completeExceptionally(new IllegalStateException("engine closed before this checkpoint was written"));
+        }
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("checkpoint batch of {} writes failed", batch.size(), e);
+                for (Pending p : batch) {
+                    p.done.completeExceptionally(e);
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        // Merge the parts of each (execution, version), keeping their order.
+        Map<String, List<Pending>> byExecution = new LinkedHashMap<>();
+        for (Pending p : batch) {
+            byExecution.computeIfAbsent(p.part.executionId() + '\u0000' + p.part.version(), k -> new ArrayList<>()).add(p);
+        }
+        List<Checkpoint> merged = new ArrayList<>(byExecution.size());
+        for (List<Pending> parts : byExecution.values()) {
+            merged.add(merge(parts));
+        }
+        List<CommitOutcome> outcomes = store.commit(merged);
+        int i = 0;
+        for (List<Pending> parts : byExecution.values()) {
+            CommitOutcome outcome = outcomes.get(i++);
+            for (Pending p : parts) {
+                CommitOutcome own = outcome == CommitOutcome.SIGNALLED && p.part.transition() == null
+                        ? CommitOutcome.APPLIED : outcome;
+                p.done.complete(own);
+            }
+        }
+    }
+
+    private static Checkpoint merge(List<Pending> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0).part;
+        }
+        List<OperationRecord> inserts = new ArrayList<>();
+        List<OperationRecord> updates = new ArrayList<>();
+        List<CallbackRecord> callbacks = new ArrayList<>();
+        Transition transition = null;
+        Instant now = null;
+        for (Pending p : parts) {
+            Checkpoint c = p.part;
+            inserts.addAll(c.operationInserts());
+            updates.addAll(c.operationUpdates());
+            callbacks.addAll(c.callbacks());
+            if (c.transition() != null) {
+                transition = c.transition();
+            }
+            if (now == null || (c.now() != null && c.now().isAfter(now))) {
+                now = c.now();
+            }
+        }
+        Checkpoint first = parts.get(0).part;
+        return new Checkpoint(first.executionId(), first.version(), inserts, updates, callbacks, transition, now);
+    }
+}

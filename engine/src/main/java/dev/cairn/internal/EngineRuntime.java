@@ -1,0 +1,566 @@
+package dev.cairn.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cairn.CallbackAlreadyCompletedException;
+import dev.cairn.CallbackDescription;
+import dev.cairn.CallbackStatus;
+import dev.cairn.DurableEngine;
+import dev.cairn.DurableFunction;
+import dev.cairn.EngineClosedException;
+import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionAlreadyExistsException;
+import dev.cairn.ExecutionDescription;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.OperationDescription;
+import dev.cairn.SerializationException;
+import dev.cairn.StartOptions;
+import dev.cairn.TypeRef;
+import dev.cairn.UnknownCallbackException;
+import dev.cairn.UnknownExecutionException;
+import dev.cairn.spi.CallbackCompletion;
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.CancelResult;
+import dev.cairn.spi.Clock;
+import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.History;
+import dev.cairn.spi.NewExecution;
+import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Serializer;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The engine: wires the store, the writer, the scheduler and the workers together, and serves the public API. */
+public final class EngineRuntime implements DurableEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
+
+    /** Everything the builder collected. */
+    public record Settings(ExecutionStore store, List<Registration> registrations, Serializer serializer, Clock clock,
+            Clock leaseClock, int concurrency, int maxPayloadBytes, Duration leaseDuration, Duration schedulerWindow,
+            Duration pollInterval, Duration tick, Duration shutdownGrace, int historyCacheSize, String nodeId) {
+    }
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final Settings settings;
+    private final String nodeId;
+    private final FunctionRegistry registry = new FunctionRegistry();
+    private final CheckpointWriter writer;
+    private final Scheduler scheduler;
+    private final ExecutionRunner runner = new ExecutionRunner(this);
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService delays;
+    private final Cache<String, ExecutionHistory> histories;
+    /** Executions queued or running here, mapped to whether they were asked for again meanwhile. */
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ExecutionRecord>> waiters = new ConcurrentHashMap<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private volatile boolean closing;
+
+    public EngineRuntime(Settings settings) {
+        this.settings = settings;
+        this.nodeId = settings.nodeId() != null ? settings.nodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
+        for (Registration registration : settings.registrations()) {
+            registry.add(registration);
+        }
+        this.writer = new CheckpointWriter(settings.store(), nodeId);
+        this.scheduler = new Scheduler(this, settings.schedulerWindow(), settings.pollInterval(), settings.tick(),
+                settings.leaseDuration());
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "cairn-worker-" + nodeId + "-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-delays-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.histories = Caffeine.newBuilder().maximumSize(settings.historyCacheSize()).build();
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void start() {
+        if (state.get() == State.CLOSED) {
+            throw new EngineClosedException("this engine was closed; build a new one");
+        }
+        if (!state.compareAndSet(State.NEW, State.STARTED)) {
+            return;
+        }
+        ExecutionStore store = settings.store();
+        store.initialize();
+        Instant now = clock().now();
+        if (store.isExclusive()) {
+            int released = store.releaseAllRunning(now);
+            if (released > 0) {
+                log.info("resuming {} executions that were running when the store was last used", released);
+            }
+        }
+        int unparked = store.unpark(registry.names(), now);
+        if (unparked > 0) {
+            log.info("resuming {} parked executions whose functions are registered now", unparked);
+        }
+        writer.start();
+        scheduler.start();
+        delays.scheduleWithFixedDelay(this::pollWaiters, settings.pollInterval().toMillis(),
+                settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Cairn engine {} started with functions {}", nodeId, registry.names());
+    }
+
+    @Override
+    public void close() {
+        State previous = state.getAndSet(State.CLOSED);
+        if (previous == State.CLOSED) {
+            return;
+        }
+        closing = true;
+        if (previous == State.STARTED) {
+            scheduler.stop();
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} executions still running after the shutdown grace; they resume on the next start",
+                        workers.getActiveCount());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.stop(5_000);
+        workers.shutdownNow();
+        delays.shutdownNow();
+        for (CompletableFuture<ExecutionRecord> waiter : waiters.values()) {
+            waiter.completeExceptionally(new EngineClosedException("the engine was closed before the execution ended;"
+                    + " it resumes on the next start"));
+        }
+        waiters.clear();
+    }
+
+    private void checkStarted(String what) {
+        State s = state.get();
+        if (s == State.NEW) {
+            throw new EngineClosedException(what + ": the engine is not started; call start() first");
+        }
+        if (s == State.CLOSED) {
+            throw new EngineClosedException(what + ": the engine is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ registration and starts
+
+    @Override
+    public void register(DurableFunction<?, ?> function) {
+        RegisteredFunction registered = registry.add(new Registration(null, function, null, null));
+        if (state.get() == State.STARTED) {
+            int unparked = settings.store().unpark(List.of(registered.name()), clock().now());
+            if (unparked > 0) {
+                log.info("resuming {} parked executions of {}", unparked, registered.name());
+                scheduler.requestPoll();
+            }
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <I, O> ExecutionHandle<O> startExecution(Class<? extends DurableFunction<I, O>> function, I input) {
+        return startExecution(function, input, StartOptions.defaults());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <I, O> ExecutionHandle<O> startExecution(Class<? extends DurableFunction<I, O>> function, I input,
+            StartOptions options) {
+        Objects.requireNonNull(function, "function");
+        RegisteredFunction registered = registry.byClass(function);
+        return (ExecutionHandle<O>) start(registered, input, registered.outputType(), options);
+    }
+
+    @Override
+    public <O> ExecutionHandle<O> startExecution(String functionName, Object input, Class<O> outputType,
+            StartOptions options) {
+        Objects.requireNonNull(functionName, "functionName");
+        Objects.requireNonNull(outputType, "outputType");
+        return start(registry.byName(functionName), input, outputType, options);
+    }
+
+    private <O> ExecutionHandle<O> start(RegisteredFunction function, Object input, Type outputType, StartOptions options) {
+        Objects.requireNonNull(options, "options");
+        checkStarted("startExecution");
+        if (input == null) {
+            throw new IllegalArgumentException("input of an execution of '" + function.name() + "' must not be null;"
+                    + " pass a value (an empty record if the function needs none)");
+        }
+        String data;
+        try {
+            data = serializer().serialize(input);
+        } catch (SerializationException e) {
+            throw new SerializationException("the input of an execution of '" + function.name()
+                    + "' cannot be serialized: " + e.getMessage(), e);
+        }
+        checkPayloadSize(data, "the input of an execution of '" + function.name() + "'");
+        String id = UUID.randomUUID().toString();
+        Instant now = clock().now();
+        Instant leaseUntil = leaseClock().now().plus(settings.leaseDuration());
+        ExecutionStore.CreateResult created = settings.store().createExecution(new NewExecution(id, options.name(),
+                function.name(), data, now, nodeId, leaseUntil, null));
+        ExecutionRecord record = created.record();
+        if (!created.created()) {
+            if (!record.function().equals(function.name()) || !record.input().equals(data)) {
+                throw new ExecutionAlreadyExistsException(options.name(), record.id(), "an execution named '"
+                        + options.name() + "' already exists (" + record.id() + ", function '" + record.function()
+                        + "', " + record.status() + ") with " + (record.function().equals(function.name())
+                        ? "a different input" : "a different function")
+                        + "; starting a name again is only allowed with the same function and input");
+            }
+            return new ExecutionHandleImpl<>(this, record.id(), outputType);
+        }
+        inFlight.put(id, Boolean.FALSE);
+        submit(id, () -> runner.execute(record));
+        return new ExecutionHandleImpl<>(this, id, outputType);
+    }
+
+    // ------------------------------------------------------------------ dispatching
+
+    /** Claims and runs an execution that became due, unless it is already queued or running here. */
+    void dispatch(String executionId) {
+        if (closing) {
+            return;
+        }
+        if (inFlight.putIfAbsent(executionId, Boolean.FALSE) != null) {
+            inFlight.put(executionId, Boolean.TRUE);
+            return;
+        }
+        submit(executionId, () -> {
+            Instant leaseNow = leaseClock().now();
+            Optional<ExecutionRecord> claimed = settings.store().claim(executionId, nodeId, clock().now(), leaseNow,
+                    leaseNow.plus(settings.leaseDuration()));
+            claimed.ifPresent(runner::execute);
+        });
+    }
+
+    private void submit(String executionId, Runnable work) {
+        try {
+            workers.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException | Error e) {
+                    log.error("execution {}: unexpected error in its run", executionId, e);
+                } finally {
+                    Boolean again = inFlight.remove(executionId);
+                    if (Boolean.TRUE.equals(again)) {
+                        dispatch(executionId);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.remove(executionId);
+        }
+    }
+
+    /** Runs an execution this node still owns again after a delay (the store failed mid-run). */
+    void retryOwned(ExecutionRecord execution, Duration delay) {
+        if (closing) {
+            return;
+        }
+        delays.schedule(() -> {
+            if (inFlight.putIfAbsent(execution.id(), Boolean.FALSE) == null) {
+                submit(execution.id(), () -> runner.execute(execution));
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean backlogged() {
+        return workers.getQueue().size() > settings.concurrency() * 4;
+    }
+
+    // ------------------------------------------------------------------ history cache
+
+    ExecutionHistory historyFor(ExecutionRecord execution) {
+        ExecutionHistory cached = histories.getIfPresent(execution.id());
+        if (cached != null && cached.version + 1 == execution.version()) {
+            histories.invalidate(execution.id());
+            cached.version = execution.version();
+            if (cached.hasPendingCallbacks()) {
+                cached.replaceCallbacks(settings.store().loadCallbacks(execution.id()));
+            }
+            return cached;
+        }
+        histories.invalidate(execution.id());
+        History loaded = settings.store().loadHistory(execution.id());
+        return new ExecutionHistory(loaded, execution.version());
+    }
+
+    void cacheHistory(String executionId, ExecutionHistory history) {
+        histories.put(executionId, history);
+    }
+
+    void invalidateHistory(String executionId) {
+        histories.invalidate(executionId);
+    }
+
+    // ------------------------------------------------------------------ results
+
+    /** Completes the waiters of an execution that ended here. */
+    void ended(String executionId) {
+        CompletableFuture<ExecutionRecord> waiter = waiters.get(executionId);
+        if (waiter != null) {
+            settings.store().findExecution(executionId).filter(r -> r.status().isTerminal()).ifPresent(r -> {
+                waiters.remove(executionId);
+                waiter.complete(r);
+            });
+        }
+    }
+
+    CompletableFuture<ExecutionRecord> awaitEnd(String executionId) {
+        CompletableFuture<ExecutionRecord> waiter = waiters.computeIfAbsent(executionId, k -> new CompletableFuture<>());
+        ExecutionRecord current = settings.store().findExecution(executionId)
+                .orElseThrow(() -> new UnknownExecutionException(executionId));
+        if (current.status().isTerminal()) {
+            waiters.remove(executionId);
+            waiter.complete(current);
+        }
+        return waiter;
+    }
+
+    private void pollWaiters() {
+        try {
+            for (String id : new ArrayList<>(waiters.keySet())) {
+                if (inFlight.containsKey(id)) {
+                    continue; // it ends here, and ended() is called then
+                }
+                settings.store().findExecution(id).filter(r -> r.status().isTerminal()).ifPresent(r -> {
+                    CompletableFuture<ExecutionRecord> waiter = waiters.remove(id);
+                    if (waiter != null) {
+                        waiter.complete(r);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            log.debug("polling execution results failed", e);
+        }
+    }
+
+    ExecutionStatus statusOf(String executionId) {
+        return settings.store().findExecution(executionId).map(ExecutionRecord::status)
+                .orElseThrow(() -> new UnknownExecutionException(executionId));
+    }
+
+    @Override
+    public <O> ExecutionHandle<O> handle(String executionId, Class<O> outputType) {
+        Objects.requireNonNull(outputType, "outputType");
+        return handle(executionId, (Type) outputType);
+    }
+
+    @Override
+    public <O> ExecutionHandle<O> handle(String executionId, TypeRef<O> outputType) {
+        Objects.requireNonNull(outputType, "outputType");
+        return handle(executionId, outputType.type());
+    }
+
+    private <O> ExecutionHandle<O> handle(String executionId, Type outputType) {
+        Objects.requireNonNull(executionId, "executionId");
+        checkStarted("handle");
+        statusOf(executionId);
+        return new ExecutionHandleImpl<>(this, executionId, outputType);
+    }
+
+    @Override
+    public ExecutionDescription describe(String executionId) {
+        Objects.requireNonNull(executionId, "executionId");
+        ExecutionRecord r = settings.store().findExecution(executionId)
+                .orElseThrow(() -> new UnknownExecutionException(executionId));
+        History history = settings.store().loadHistory(executionId);
+        List<OperationDescription> operations = new ArrayList<>();
+        List<OperationRecord> sorted = new ArrayList<>(history.operations());
+        sorted.sort(Comparator.comparing(OperationRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(OperationRecord::operationId, EngineRuntime::compareIds));
+        for (OperationRecord op : sorted) {
+            operations.add(new OperationDescription(op.operationId(), op.parentId(), op.type(), op.subType(), op.name(),
+                    op.status(), op.attempt(), op.result(), op.error(), op.scheduledAt(), op.startedAt(), op.endedAt()));
+        }
+        List<CallbackDescription> callbacks = new ArrayList<>();
+        for (CallbackRecord cb : history.callbacks()) {
+            callbacks.add(new CallbackDescription(cb.id(), cb.operationId(), cb.status(), cb.result(), cb.error(),
+                    cb.timeoutAt(), cb.heartbeatDeadline(), cb.createdAt(), cb.completedAt()));
+        }
+        return new ExecutionDescription(r.id(), r.name(), r.function(), r.status(), r.input(), r.output(), r.error(),
+                r.createdAt(), r.updatedAt(), r.endedAt(), r.wakeAt(), operations, callbacks);
+    }
+
+    /** Orders operation ids "2" < "10" and "3" < "3-1" < "3-2" < "4". */
+    static int compareIds(String a, String b) {
+        String[] pa = a.split("-");
+        String[] pb = b.split("-");
+        for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
+            int c = Long.compare(Long.parseLong(pa[i]), Long.parseLong(pb[i]));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(pa.length, pb.length);
+    }
+
+    // ------------------------------------------------------------------ callbacks and cancel
+
+    @Override
+    public void completeCallback(String callbackId, Object result) {
+        Objects.requireNonNull(callbackId, "callbackId");
+        checkStarted("completeCallback");
+        String data;
+        try {
+            data = serializer().serialize(result);
+        } catch (SerializationException e) {
+            throw new SerializationException("the result for callback " + callbackId + " cannot be serialized: "
+                    + e.getMessage(), e);
+        }
+        checkPayloadSize(data, "the result for callback " + callbackId);
+        apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, data, null, clock().now()),
+                "complete");
+    }
+
+    @Override
+    public void failCallback(String callbackId, String errorType, String message) {
+        Objects.requireNonNull(callbackId, "callbackId");
+        Objects.requireNonNull(errorType, "errorType");
+        checkStarted("failCallback");
+        apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.FAILED, null,
+                ErrorInfo.of(errorType, message), clock().now()), "fail");
+    }
+
+    private void apply(String callbackId, CallbackCompletion completion, String verb) {
+        CallbackUpdate update = settings.store().completeCallback(completion);
+        check(callbackId, update, verb);
+        if (update.executionStatus() == ExecutionStatus.PENDING) {
+            dispatch(update.callback().executionId());
+        }
+    }
+
+    /** Fails a callback whose submitter failed, so that a late completion is rejected. */
+    void failCallbackQuietly(String callbackId, ErrorInfo error) {
+        try {
+            settings.store().completeCallback(new CallbackCompletion(callbackId, CallbackStatus.FAILED, null, error,
+                    clock().now()));
+        } catch (RuntimeException e) {
+            log.warn("could not mark callback {} failed", callbackId, e);
+        }
+    }
+
+    @Override
+    public void heartbeatCallback(String callbackId) {
+        Objects.requireNonNull(callbackId, "callbackId");
+        checkStarted("heartbeatCallback");
+        check(callbackId, settings.store().heartbeatCallback(callbackId, clock().now()), "heartbeat");
+    }
+
+    private static void check(String callbackId, CallbackUpdate update, String verb) {
+        switch (update.outcome()) {
+            case APPLIED -> {
+            }
+            case NOT_FOUND -> throw new UnknownCallbackException(callbackId);
+            case ALREADY_COMPLETED -> throw new CallbackAlreadyCompletedException(callbackId, update.callback().status(),
+                    "cannot " + verb + " callback " + callbackId + " of execution " + update.callback().executionId()
+                            + ": it is already " + update.callback().status() + "; the first outcome stands");
+            case EXECUTION_ENDED -> throw new CallbackAlreadyCompletedException(callbackId, update.callback().status(),
+                    "cannot " + verb + " callback " + callbackId + ": its execution " + update.callback().executionId()
+                            + " has already ended (" + update.executionStatus() + ")");
+        }
+    }
+
+    @Override
+    public ExecutionStatus cancel(String executionId, String reason) {
+        Objects.requireNonNull(executionId, "executionId");
+        checkStarted("cancel");
+        CancelResult result = settings.store().cancel(executionId, reason == null ? "cancelled" : reason, clock().now());
+        switch (result.outcome()) {
+            case NOT_FOUND -> throw new UnknownExecutionException(executionId);
+            case CANCELLED -> {
+                invalidateHistory(executionId);
+                ended(executionId);
+                return ExecutionStatus.CANCELLED;
+            }
+            case REQUESTED -> {
+                return ExecutionStatus.RUNNING;
+            }
+            default -> {
+                return result.status();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ shared with runs
+
+    void checkPayloadSize(String data, String what) {
+        if (data.length() > settings.maxPayloadBytes() / 4 || data.length() > 1024) {
+            int bytes = data.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > settings.maxPayloadBytes()) {
+                throw new SerializationException(what + " is " + bytes + " bytes when serialized; the limit is "
+                        + settings.maxPayloadBytes() + " bytes (DurableEngine.builder().maxPayloadBytes(...)). Keep large"
+                        + " data elsewhere and checkpoint a reference to it");
+            }
+        }
+    }
+
+    ExecutionStore store() {
+        return settings.store();
+    }
+
+    Serializer serializer() {
+        return settings.serializer();
+    }
+
+    Clock clock() {
+        return settings.clock();
+    }
+
+    Clock leaseClock() {
+        return settings.leaseClock();
+    }
+
+    CheckpointWriter writer() {
+        return writer;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    FunctionRegistry registry() {
+        return registry;
+    }
+
+    String nodeId() {
+        return nodeId;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cairn.internal;
+
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.History;
+import dev.cairn.spi.OperationRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What replay reads: an execution's checkpointed operations by id and its callbacks by operation id. Loaded once
+ * per claim, updated as the run checkpoints, and kept in the history cache for the next run on this node,
+ * valid only for the claim that directly follows ({@code version + 1}).
+ */
+final class ExecutionHistory {
+
+    final Map<String, OperationRecord> operations = new HashMap<>();
+    final Map<String, CallbackRecord> callbacksByOperation = new HashMap<>();
+    long version;
+    CompletableFuture<CommitOutcome> lastWrite;
+
+    ExecutionHistory(History history, long version) {
+        for (OperationRecord op : history.operations()) {
+            operations.put(op.operationId(), op);
+        }
+        for (CallbackRecord cb : history.callbacks()) {
+            callbacksByOperation.put(cb.operationId(), cb);
+        }
+        this.version = version;
+    }
+
+    void replaceCallbacks(Iterable<CallbackRecord> callbacks) {
+        callbacksByOperation.clear();
+        for (CallbackRecord cb : callbacks) {
+            callbacksByOperation.put(cb.operationId(), cb);
+        }
+    }
+
+    boolean hasPendingCallbacks() {
+        for (CallbackRecord cb : callbacksByOperation.values()) {
+            if (!cb.status().isTerminal()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.cairn.internal;
+
+import dev.cairn.DurableEngine.Registration;
+import dev.cairn.DurableFunction;
+import dev.cairn.DurableWorkflow;
+import dev.cairn.UnknownFunctionException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The functions registered on this engine, by name and by class. */
+final class FunctionRegistry {
+
+    private final Map<String, RegisteredFunction> byName = new ConcurrentHashMap<>();
+    private final Map<Class<?>, RegisteredFunction> byClass = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    synchronized RegisteredFunction add(Registration registration) {
+        DurableFunction<?, ?> function = registration.function();
+        String name = registration.name() != null ? registration.name() : nameOf(function.getClass());
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("function name must not be blank (" + function.getClass().getName() + ")");
+        }
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("a function named '" + name + "' is already registered ("
+                    + byName.get(name).function().getClass().getName() + "); give one of them another name with "
+                    + "@DurableWorkflow(name = ...) or register(name, function)");
+        }
+        Type input = registration.inputType();
+        Type output = registration.outputType();
+        if (input == null || output == null) {
+            Type[] types = typeArguments(function.getClass());
+            if (types == null) {
+                throw new IllegalArgumentException("cannot read the input and output types of function '" + name + "' ("
+                        + function.getClass().getName() + "): declare it as a class implementing DurableFunction<I, O> "
+                        + "with concrete types, or register it with register(name, inputType, outputType, function)");
+            }
+            input = types[0];
+            output = types[1];
+        }
+        RegisteredFunction registered = new RegisteredFunction(name, (DurableFunction<Object, Object>) function, input, output);
+        byName.put(name, registered);
+        byClass.putIfAbsent(function.getClass(), registered);
+        return registered;
+    }
+
+    RegisteredFunction get(String name) {
+        return byName.get(name);
+    }
+
+    RegisteredFunction byClass(Class<?> type) {
+        RegisteredFunction registered = byClass.get(type);
+        if (registered == null) {
+            throw new UnknownFunctionException("no function of class " + type.getName() + " is registered; registered: "
+                    + names() + ". Register it with DurableEngine.builder().register(new " + type.getSimpleName() + "())");
+        }
+        return registered;
+    }
+
+    RegisteredFunction byName(String name) {
+        RegisteredFunction registered = byName.get(name);
+        if (registered == null) {
+            throw new UnknownFunctionException("no function named '" + name + "' is registered; registered: " + names());
+        }
+        return registered;
+    }
+
+    Set<String> names() {
+        return new TreeSet<>(byName.keySet());
+    }
+
+    static String nameOf(Class<?> type) {
+        DurableWorkflow annotation = type.getAnnotation(DurableWorkflow.class);
+        if (annotation != null && !annotation.name().isEmpty()) {
+            return annotation.name();
+        }
+        return type.getSimpleName();
+    }
+
+    /** The concrete {@code <I, O>} of {@code DurableFunction} as implemented by {@code type}, or null. */
+    private static Type[] typeArguments(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Type candidate : c.getGenericInterfaces()) {
+                if (candidate instanceof ParameterizedType parameterized
+                        && parameterized.getRawType() == DurableFunction.class) {
+                    Type[] args = parameterized.getActualTypeArguments();
+                    if (args[0] instanceof TypeVariable<?> || args[1] instanceof TypeVariable<?>) {
+                        return null;
+                    }
+                    return args;
+                }
+            }
+        }
+        return null;
+    }
+}

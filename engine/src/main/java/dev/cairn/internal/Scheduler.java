@@ -1,0 +1,152 @@
+package dev.cairn.internal;
+
+import dev.cairn.spi.DueExecution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires timers and finds work. One thread, which never runs user code:
+ *
+ * <ul>
+ *   <li>keeps a near-term window of due times (the next {@code window}, at most {@code batch} rows at a time) in
+ *       a {@link TimerWheel}, loaded from the store's {@code wake_at} index. The watermark is the end of what has
+ *       been loaded: a timer that this node sets at or before the watermark goes into the wheel at once, later
+ *       ones are loaded when the window moves past them. Loading is skipped while the workers are backlogged, so
+ *       a pile of overdue timers after a restart fires in budgeted batches;</li>
+ *   <li>re-reads the store every {@code pollInterval} for work made due elsewhere (callbacks completed on other
+ *       nodes, executions started there), and for running executions whose owner's lease ran out;</li>
+ *   <li>renews the leases of the executions this node runs.</li>
+ * </ul>
+ *
+ * Firing hands ids to the engine, which claims them in the store before running them, so a timer loaded twice,
+ * or fired on two nodes, runs the execution once.
+ */
+final class Scheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    private static final int BATCH = 500;
+
+    private final EngineRuntime engine;
+    private final TimerWheel wheel;
+    private final Duration window;
+    private final Duration pollInterval;
+    private final Duration tick;
+    private final Duration lease;
+    private final Thread thread;
+    private volatile boolean running;
+    private volatile Instant watermark = Instant.MIN;
+    private Instant lastPoll = Instant.MIN;
+    private Instant lastRenewal;
+    private volatile boolean pollRequested = true;
+
+    Scheduler(EngineRuntime engine, Duration window, Duration pollInterval, Duration tick, Duration lease) {
+        this.engine = engine;
+        this.window = window;
+        this.pollInterval = pollInterval;
+        this.tick = tick;
+        this.lease = lease;
+        this.wheel = new TimerWheel(tick.toMillis(), window.toMillis());
+        this.thread = new Thread(this::loop, "cairn-scheduler-" + engine.nodeId());
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        running = true;
+        lastRenewal = engine.leaseClock().now();
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An execution this node suspended until {@code wakeAt} (null: until a callback). */
+    void scheduled(String executionId, Instant wakeAt) {
+        if (wakeAt == null) {
+            return;
+        }
+        if (!wakeAt.isAfter(watermark)) {
+            wheel.schedule(executionId, wakeAt);
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Asks for a store poll at the next tick. */
+    void requestPoll() {
+        pollRequested = true;
+        LockSupport.unpark(thread);
+    }
+
+    int pendingTimers() {
+        return wheel.size();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                tickOnce();
+            } catch (RuntimeException e) {
+                log.warn("scheduler pass failed; retrying", e);
+                sleep(pollInterval);
+            }
+            if (running) {
+                LockSupport.parkNanos(tick.toNanos());
+            }
+        }
+    }
+
+    private void tickOnce() {
+        Instant now = engine.clock().now();
+        for (String id : wheel.advance(now)) {
+            engine.dispatch(id);
+        }
+        Instant real = engine.leaseClock().now();
+        boolean windowMoved = now.plus(window.dividedBy(2)).isAfter(watermark);
+        boolean pollDue = !real.isBefore(lastPoll.plus(pollInterval));
+        if (pollRequested || windowMoved || pollDue) {
+            if (!engine.backlogged()) {
+                pollRequested = false;
+                loadWindow(now);
+            }
+        }
+        if (pollDue) {
+            lastPoll = real;
+            for (String id : engine.store().findExpiredLeases(real, BATCH)) {
+                log.info("execution {}: its owner's lease ran out; taking it over", id);
+                engine.dispatch(id);
+            }
+        }
+        if (!real.isBefore(lastRenewal.plus(lease.dividedBy(3)))) {
+            engine.store().renewLeases(engine.nodeId(), real.plus(lease));
+            lastRenewal = real;
+        }
+    }
+
+    private void loadWindow(Instant now) {
+        Instant until = now.plus(window);
+        List<DueExecution> due = engine.store().findDue(until, BATCH);
+        for (DueExecution d : due) {
+            if (!d.wakeAt().isAfter(now)) {
+                engine.dispatch(d.executionId());
+            } else {
+                wheel.schedule(d.executionId(), d.wakeAt());
+            }
+        }
+        // If the batch was full, what lies beyond its last row is not loaded yet.
+        watermark = due.size() < BATCH ? until : due.get(due.size() - 1).wakeAt();
+    }
+
+    private static void sleep(Duration d) {
+        LockSupport.parkNanos(d.toNanos());
+    }
+}

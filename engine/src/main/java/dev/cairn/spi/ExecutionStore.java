@@ -1,0 +1,140 @@
+package dev.cairn.spi;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where executions, operations and callbacks are kept: the source of truth. The engine calls it from several
+ * threads at once; implementations must be thread-safe.
+ *
+ * <p>Two clocks appear in the arguments. <em>Engine time</em> ({@code now}) is the engine's {@link Clock},
+ * virtual in tests; it governs wake-ups, callback deadlines and recorded timestamps. <em>Lease time</em>
+ * ({@code leaseNow}) is real elapsed time; it governs only who owns a running execution. A store never reads
+ * a clock itself. Stores may keep instants at millisecond precision.
+ *
+ * <p>Every method either applies all its writes atomically or none, and a method that returns has made its
+ * writes durable.
+ */
+public interface ExecutionStore extends AutoCloseable {
+
+    /** Creates or migrates the schema if needed. Called once by {@code DurableEngine.start()}. */
+    void initialize();
+
+    /**
+     * Whether one process at a time can use this store (an embedded database file, an in-memory map). The engine
+     * then takes over executions left {@code RUNNING} at start at once, rather than waiting for their leases to
+     * run out.
+     */
+    default boolean isExclusive() {
+        return false;
+    }
+
+    /**
+     * Inserts a new execution.
+     *
+     * @return the inserted row, or, if {@code execution.name()} is taken, the existing execution with that name
+     *         (and {@code created == false}); nothing is written then
+     */
+    CreateResult createExecution(NewExecution execution);
+
+    /** The result of {@link #createExecution}. @param record the row @param created whether it was inserted */
+    record CreateResult(ExecutionRecord record, boolean created) {
+    }
+
+    /** Reads one execution. */
+    Optional<ExecutionRecord> findExecution(String executionId);
+
+    /**
+     * Claims an execution for {@code owner} if it is runnable: PENDING; or SUSPENDED with {@code wakeAt <= now};
+     * or RUNNING with {@code leaseUntil < leaseNow} (its owner is presumed dead). The claim sets RUNNING, owner,
+     * lease and increments the version, atomically against concurrent claims.
+     *
+     * @return the claimed row (with its new version), or empty if it was not runnable or someone else won
+     */
+    Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow, Instant leaseUntil);
+
+    /**
+     * Lists executions that are PENDING or SUSPENDED with {@code wakeAt <= until}, earliest first, at most
+     * {@code limit}.
+     */
+    List<DueExecution> findDue(Instant until, int limit);
+
+    /** Lists RUNNING executions whose lease ran out before {@code leaseNow}, at most {@code limit}. */
+    List<String> findExpiredLeases(Instant leaseNow, int limit);
+
+    /** Extends the lease of every RUNNING execution that {@code owner} holds. @return how many */
+    int renewLeases(String owner, Instant leaseUntil);
+
+    /**
+     * Turns every RUNNING execution into PENDING, due at {@code now}, whoever owns it. Used at start by an
+     * {@linkplain #isExclusive() exclusive} store's engine, when no other process can be running them.
+     *
+     * @return how many
+     */
+    int releaseAllRunning(Instant now);
+
+    /**
+     * Makes every PARKED execution of one of {@code functions} PENDING and due at {@code now}.
+     *
+     * @return how many
+     */
+    int unpark(Collection<String> functions, Instant now);
+
+    /** Every operation and callback of an execution. */
+    History loadHistory(String executionId);
+
+    /** Every callback of an execution. */
+    List<CallbackRecord> loadCallbacks(String executionId);
+
+    /**
+     * Applies a group of checkpoints, from different executions, in one transaction where the store has them.
+     * Each checkpoint is fenced on its own (see {@link Checkpoint}); a fenced one does not stop the others.
+     *
+     * @return the outcome for each checkpoint, keyed by the checkpoint's position in {@code batch}
+     * @throws RuntimeException if the store failed; then nothing of the batch may be assumed written
+     */
+    List<CommitOutcome> commit(List<Checkpoint> batch);
+
+    /**
+     * Completes or fails a PENDING callback, and signals its execution: increments its signal count and, if it
+     * is SUSPENDED, makes it PENDING and due at {@code completion.now()}. Atomic against a concurrent completion,
+     * timeout or heartbeat.
+     */
+    CallbackUpdate completeCallback(CallbackCompletion completion);
+
+    /** Moves a PENDING callback's heartbeat deadline to {@code now + heartbeatTimeout}. */
+    CallbackUpdate heartbeatCallback(String callbackId, Instant now);
+
+    /**
+     * Marks a PENDING callback TIMED_OUT, if it is still pending. Called by the run that owns the execution.
+     *
+     * @return true if it was pending and is now timed out; false if it had been completed meanwhile
+     */
+    boolean expireCallback(String callbackId, dev.cairn.ErrorInfo error, Instant now);
+
+    /**
+     * Cancels an execution: at once if it is PENDING, SUSPENDED or PARKED (the row becomes CANCELLED with
+     * {@code reason} as its error); if it is RUNNING, records the request and increments its signal count, so
+     * that its owner's next checkpoint is answered {@link CommitOutcome#CANCELLED}.
+     */
+    CancelResult cancel(String executionId, String reason, Instant now);
+
+    /**
+     * Lists executions, newest first.
+     *
+     * @param status only those with this status, or all if {@code null}
+     * @param limit  at most this many
+     */
+    List<ExecutionRecord> listExecutions(dev.cairn.ExecutionStatus status, int limit);
+
+    /** Counts executions per status. */
+    Map<dev.cairn.ExecutionStatus, Long> countByStatus();
+
+    /** Releases resources (a pool the store built itself). The engine does not close a store it was given. */
+    @Override
+    void close();
+}

@@ -1,0 +1,674 @@
+package dev.cairn.testing;
+
+import dev.cairn.CallbackStatus;
+import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.spi.CallbackCompletion;
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.CancelResult;
+import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.DueExecution;
+import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.History;
+import dev.cairn.spi.NewExecution;
+import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Transition;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An {@link ExecutionStore} that keeps everything in memory, for tests of your own workflows; it keeps nothing
+ * across JVMs, and nothing once it is garbage.
+ *
+ * <p>It implements the whole contract of the SPI, including fencing, signals, cancel requests and callback
+ * races, so that an engine behaves on it as it does on a database. Every method takes one lock, which makes
+ * each of them atomic and the store thread-safe. It is {@linkplain #isExclusive() exclusive}: only the engine
+ * of this JVM can use it.
+ *
+ * <p>Instants are kept exactly as given (a database store may round them to milliseconds).
+ */
+public final class InMemoryExecutionStore implements ExecutionStore {
+
+    /** The error type a store records when it ends an execution because of a cancel request. */
+    static final String CANCELLED_ERROR_TYPE = "Cancelled";
+
+    /** The reason recorded when a cancel request gives none. */
+    static final String DEFAULT_CANCEL_REASON = "cancelled";
+
+    private final Object lock = new Object();
+    private final Map<String, ExecutionRecord> executions = new HashMap<>();
+    private final Map<String, String> idsByName = new HashMap<>();
+    /** Operations per execution, keyed by operation id. */
+    private final Map<String, Map<String, OperationRecord>> operations = new HashMap<>();
+    private final Map<String, CallbackRecord> callbacks = new HashMap<>();
+    /** Callback ids per execution, in creation order. */
+    private final Map<String, Set<String>> callbackIdsByExecution = new HashMap<>();
+
+    /** An empty store. */
+    public InMemoryExecutionStore() {
+    }
+
+    /** Nothing to create: the maps exist from the start. */
+    @Override
+    public void initialize() {
+    }
+
+    /** Always {@code true}: nothing outside this JVM can see the store. */
+    @Override
+    public boolean isExclusive() {
+        return true;
+    }
+
+    @Override
+    public CreateResult createExecution(NewExecution execution) {
+        Objects.requireNonNull(execution, "execution");
+        Objects.requireNonNull(execution.id(), "execution.id");
+        Objects.requireNonNull(execution.function(), "execution.function");
+        Objects.requireNonNull(execution.createdAt(), "execution.createdAt");
+        if (execution.owner() != null) {
+            Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
+        }
+        synchronized (lock) {
+            if (execution.name() != null) {
+                String existing = idsByName.get(execution.name());
+                if (existing != null) {
+                    return new CreateResult(executions.get(existing), false);
+                }
+            }
+            if (executions.containsKey(execution.id())) {
+                throw new IllegalStateException("an execution with id " + execution.id() + " already exists");
+            }
+            boolean owned = execution.owner() != null;
+            ExecutionRecord row = new ExecutionRecord(
+                    execution.id(),
+                    execution.name(),
+                    execution.function(),
+                    owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING,
+                    execution.input(),
+                    null,
+                    null,
+                    execution.createdAt(),
+                    execution.createdAt(),
+                    null,
+                    owned ? null : execution.createdAt(),
+                    execution.owner(),
+                    owned ? execution.leaseUntil() : null,
+                    owned ? 1 : 0,
+                    0,
+                    null,
+                    execution.timeoutAt());
+            executions.put(row.id(), row);
+            if (row.name() != null) {
+                idsByName.put(row.name(), row.id());
+            }
+            return new CreateResult(row, true);
+        }
+    }
+
+    @Override
+    public Optional<ExecutionRecord> findExecution(String executionId) {
+        synchronized (lock) {
+            return Optional.ofNullable(executions.get(executionId));
+        }
+    }
+
+    @Override
+    public Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow,
+                                           Instant leaseUntil) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(leaseNow, "leaseNow");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        synchronized (lock) {
+            ExecutionRecord e = executions.get(executionId);
+            if (e == null || !isClaimable(e, now, leaseNow)) {
+                return Optional.empty();
+            }
+            ExecutionRecord claimed = new Builder(e)
+                    .status(ExecutionStatus.RUNNING)
+                    .owner(owner)
+                    .leaseUntil(leaseUntil)
+                    .version(e.version() + 1)
+                    .wakeAt(null)
+                    .updatedAt(now)
+                    .build();
+            executions.put(executionId, claimed);
+            return Optional.of(claimed);
+        }
+    }
+
+    private static boolean isClaimable(ExecutionRecord e, Instant now, Instant leaseNow) {
+        return switch (e.status()) {
+            case PENDING -> true;
+            case SUSPENDED -> e.wakeAt() != null && !e.wakeAt().isAfter(now);
+            case RUNNING -> e.leaseUntil() != null && e.leaseUntil().isBefore(leaseNow);
+            default -> false;
+        };
+    }
+
+    @Override
+    public List<DueExecution> findDue(Instant until, int limit) {
+        Objects.requireNonNull(until, "until");
+        synchronized (lock) {
+            return executions.values().stream()
+                    .filter(e -> e.status() == ExecutionStatus.PENDING || e.status() == ExecutionStatus.SUSPENDED)
+                    .filter(e -> e.wakeAt() != null && !e.wakeAt().isAfter(until))
+                    .sorted(Comparator.comparing(ExecutionRecord::wakeAt).thenComparing(ExecutionRecord::id))
+                    .limit(Math.max(0, limit))
+                    .map(e -> new DueExecution(e.id(), e.wakeAt()))
+                    .toList();
+        }
+    }
+
+    @Override
+    public List<String> findExpiredLeases(Instant leaseNow, int limit) {
+        Objects.requireNonNull(leaseNow, "leaseNow");
+        synchronized (lock) {
+            return executions.values().stream()
+                    .filter(e -> e.status() == ExecutionStatus.RUNNING)
+                    .filter(e -> e.leaseUntil() != null && e.leaseUntil().isBefore(leaseNow))
+                    .sorted(Comparator.comparing(ExecutionRecord::leaseUntil).thenComparing(ExecutionRecord::id))
+                    .limit(Math.max(0, limit))
+                    .map(ExecutionRecord::id)
+                    .toList();
+        }
+    }
+
+    @Override
+    public int renewLeases(String owner, Instant leaseUntil) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        synchronized (lock) {
+            int count = 0;
+            for (ExecutionRecord e : List.copyOf(executions.values())) {
+                if (e.status() == ExecutionStatus.RUNNING && owner.equals(e.owner())) {
+                    executions.put(e.id(), new Builder(e).leaseUntil(leaseUntil).build());
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    @Override
+    public int releaseAllRunning(Instant now) {
+        Objects.requireNonNull(now, "now");
+        synchronized (lock) {
+            int count = 0;
+            for (ExecutionRecord e : List.copyOf(executions.values())) {
+                if (e.status() == ExecutionStatus.RUNNING) {
+                    executions.put(e.id(), new Builder(e)
+                            .status(ExecutionStatus.PENDING)
+                            .wakeAt(now)
+                            .owner(null)
+                            .leaseUntil(null)
+                            .updatedAt(now)
+                            .build());
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    @Override
+    public int unpark(Collection<String> functions, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Set<String> wanted = Set.copyOf(functions);
+        synchronized (lock) {
+            int count = 0;
+            for (ExecutionRecord e : List.copyOf(executions.values())) {
+                if (e.status() == ExecutionStatus.PARKED && wanted.contains(e.function())) {
+                    executions.put(e.id(), new Builder(e)
+                            .status(ExecutionStatus.PENDING)
+                            .wakeAt(now)
+                            .error(null)
+                            .updatedAt(now)
+                            .build());
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    @Override
+    public History loadHistory(String executionId) {
+        synchronized (lock) {
+            Map<String, OperationRecord> ops = operations.getOrDefault(executionId, Map.of());
+            return new History(List.copyOf(ops.values()), callbacksOf(executionId));
+        }
+    }
+
+    @Override
+    public List<CallbackRecord> loadCallbacks(String executionId) {
+        synchronized (lock) {
+            return callbacksOf(executionId);
+        }
+    }
+
+    private List<CallbackRecord> callbacksOf(String executionId) {
+        Set<String> ids = callbackIdsByExecution.getOrDefault(executionId, Set.of());
+        List<CallbackRecord> result = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            result.add(callbacks.get(id));
+        }
+        return List.copyOf(result);
+    }
+
+    /**
+     * Applies the checkpoints one after the other, as one atomic unit: if one of them cannot be written (an
+     * operation or callback inserted twice), nothing of the batch is, and the exception is thrown.
+     */
+    @Override
+    public List<CommitOutcome> commit(List<Checkpoint> batch) {
+        for (Checkpoint checkpoint : batch) {
+            validate(checkpoint);
+        }
+        synchronized (lock) {
+            Undo undo = new Undo();
+            try {
+                List<CommitOutcome> outcomes = new ArrayList<>(batch.size());
+                for (Checkpoint checkpoint : batch) {
+                    outcomes.add(apply(checkpoint, undo));
+                }
+                return List.copyOf(outcomes);
+            } catch (RuntimeException | Error failure) {
+                undo.rollback();
+                throw failure;
+            }
+        }
+    }
+
+    static void validate(Checkpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(checkpoint.executionId(), "checkpoint.executionId");
+        Objects.requireNonNull(checkpoint.now(), "checkpoint.now");
+        for (OperationRecord op : checkpoint.operationInserts()) {
+            checkOwnership(checkpoint, op.executionId(), "operation " + op.operationId());
+        }
+        for (OperationRecord op : checkpoint.operationUpdates()) {
+            checkOwnership(checkpoint, op.executionId(), "operation " + op.operationId());
+        }
+        for (CallbackRecord callback : checkpoint.callbacks()) {
+            checkOwnership(checkpoint, callback.executionId(), "callback " + callback.id());
+        }
+        Transition t = checkpoint.transition();
+        if (t != null && (t.status() == null || t.status() == ExecutionStatus.RUNNING)) {
+            throw new IllegalArgumentException("not a transition out of RUNNING: " + t.status());
+        }
+    }
+
+    private static void checkOwnership(Checkpoint checkpoint, String executionId, String what) {
+        if (!checkpoint.executionId().equals(executionId)) {
+            throw new IllegalArgumentException(what + " belongs to execution " + executionId
+                    + ", not to the checkpoint's execution " + checkpoint.executionId());
+        }
+    }
+
+    private CommitOutcome apply(Checkpoint cp, Undo undo) {
+        ExecutionRecord e = executions.get(cp.executionId());
+        if (e == null || e.status() != ExecutionStatus.RUNNING || e.version() != cp.version()) {
+            return CommitOutcome.FENCED;
+        }
+        if (e.cancelReason() != null) {
+            putExecution(cancelled(e, e.cancelReason(), cp.now()), undo);
+            return CommitOutcome.CANCELLED;
+        }
+        e = new Builder(e).updatedAt(cp.now()).build();
+        putExecution(e, undo);
+
+        Map<String, OperationRecord> ops = operations.get(cp.executionId());
+        if (ops == null) {
+            Map<String, OperationRecord> created = new LinkedHashMap<>();
+            ops = created;
+            if (!cp.operationInserts().isEmpty() || !cp.operationUpdates().isEmpty()) {
+                operations.put(cp.executionId(), created);
+                undo.add(() -> operations.remove(cp.executionId(), created));
+            }
+        }
+        for (OperationRecord op : cp.operationInserts()) {
+            if (ops.containsKey(op.operationId())) {
+                throw new IllegalStateException("operation " + op.operationId() + " of execution "
+                        + op.executionId() + " is already checkpointed");
+            }
+            putOperation(ops, op, undo);
+        }
+        for (OperationRecord op : cp.operationUpdates()) {
+            putOperation(ops, op, undo);
+        }
+        for (CallbackRecord callback : cp.callbacks()) {
+            if (callbacks.containsKey(callback.id())) {
+                throw new IllegalStateException("callback " + callback.id() + " already exists");
+            }
+            callbacks.put(callback.id(), callback);
+            Set<String> ids = callbackIdsByExecution.computeIfAbsent(callback.executionId(),
+                    k -> new LinkedHashSet<>());
+            ids.add(callback.id());
+            undo.add(() -> {
+                callbacks.remove(callback.id());
+                ids.remove(callback.id());
+            });
+        }
+
+        Transition t = cp.transition();
+        if (t == null) {
+            return CommitOutcome.APPLIED;
+        }
+        if (t.status() == ExecutionStatus.SUSPENDED && e.signals() != t.signals()) {
+            return CommitOutcome.SIGNALLED;
+        }
+        boolean terminal = t.status().isTerminal();
+        putExecution(new Builder(e)
+                .status(t.status())
+                .wakeAt(terminal || t.status() == ExecutionStatus.PARKED ? null : t.wakeAt())
+                .output(t.output())
+                .error(t.error())
+                .owner(null)
+                .leaseUntil(null)
+                .endedAt(terminal ? cp.now() : null)
+                .updatedAt(cp.now())
+                .build(), undo);
+        return CommitOutcome.APPLIED;
+    }
+
+    private void putExecution(ExecutionRecord row, Undo undo) {
+        ExecutionRecord old = executions.put(row.id(), row);
+        undo.add(() -> executions.put(old.id(), old));
+    }
+
+    private static void putOperation(Map<String, OperationRecord> ops, OperationRecord op, Undo undo) {
+        OperationRecord old = ops.put(op.operationId(), op);
+        undo.add(() -> {
+            if (old == null) {
+                ops.remove(op.operationId());
+            } else {
+                ops.put(op.operationId(), old);
+            }
+        });
+    }
+
+    private static ExecutionRecord cancelled(ExecutionRecord e, String reason, Instant now) {
+        return new Builder(e)
+                .status(ExecutionStatus.CANCELLED)
+                .error(ErrorInfo.of(CANCELLED_ERROR_TYPE, reason))
+                .output(null)
+                .wakeAt(null)
+                .owner(null)
+                .leaseUntil(null)
+                .endedAt(now)
+                .updatedAt(now)
+                .build();
+    }
+
+    @Override
+    public CallbackUpdate completeCallback(CallbackCompletion completion) {
+        Objects.requireNonNull(completion, "completion");
+        Objects.requireNonNull(completion.now(), "completion.now");
+        if (completion.status() != CallbackStatus.SUCCEEDED && completion.status() != CallbackStatus.FAILED) {
+            throw new IllegalArgumentException("a callback completes SUCCEEDED or FAILED, not " + completion.status());
+        }
+        synchronized (lock) {
+            CallbackRecord callback = callbacks.get(completion.callbackId());
+            if (callback == null) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
+            }
+            ExecutionRecord e = executions.get(callback.executionId());
+            ExecutionStatus status = e == null ? null : e.status();
+            if (callback.status() != CallbackStatus.PENDING) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
+            }
+            if (e == null || status.isTerminal()) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
+            }
+            boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
+            CallbackRecord done = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
+                    completion.status(),
+                    succeeded ? completion.result() : null,
+                    succeeded ? null : completion.error(),
+                    callback.timeoutAt(), callback.heartbeatTimeout(), callback.heartbeatDeadline(),
+                    callback.createdAt(), completion.now());
+            callbacks.put(done.id(), done);
+            ExecutionRecord signalled = signal(e, completion.now());
+            executions.put(signalled.id(), signalled);
+            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, signalled.status());
+        }
+    }
+
+    /**
+     * Counts a signal: a suspended execution becomes pending and due at {@code now}; a pending one that was due
+     * later (or only on a signal) is made due at {@code now} too.
+     */
+    private static ExecutionRecord signal(ExecutionRecord e, Instant now) {
+        Builder b = new Builder(e).signals(e.signals() + 1).updatedAt(now);
+        if (e.status() == ExecutionStatus.SUSPENDED) {
+            b.status(ExecutionStatus.PENDING).wakeAt(now);
+        } else if (e.status() == ExecutionStatus.PENDING && (e.wakeAt() == null || e.wakeAt().isAfter(now))) {
+            b.wakeAt(now);
+        }
+        return b.build();
+    }
+
+    @Override
+    public CallbackUpdate heartbeatCallback(String callbackId, Instant now) {
+        Objects.requireNonNull(now, "now");
+        synchronized (lock) {
+            CallbackRecord callback = callbacks.get(callbackId);
+            if (callback == null) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
+            }
+            ExecutionRecord e = executions.get(callback.executionId());
+            ExecutionStatus status = e == null ? null : e.status();
+            if (callback.status() != CallbackStatus.PENDING) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
+            }
+            if (e == null || status.isTerminal()) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
+            }
+            if (callback.heartbeatTimeout() == null) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
+            }
+            CallbackRecord beat = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
+                    callback.status(), callback.result(), callback.error(), callback.timeoutAt(),
+                    callback.heartbeatTimeout(), now.plus(callback.heartbeatTimeout()), callback.createdAt(),
+                    callback.completedAt());
+            callbacks.put(beat.id(), beat);
+            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, beat, status);
+        }
+    }
+
+    @Override
+    public boolean expireCallback(String callbackId, ErrorInfo error, Instant now) {
+        Objects.requireNonNull(now, "now");
+        synchronized (lock) {
+            CallbackRecord callback = callbacks.get(callbackId);
+            if (callback == null || callback.status() != CallbackStatus.PENDING) {
+                return false;
+            }
+            callbacks.put(callbackId, new CallbackRecord(callback.id(), callback.executionId(),
+                    callback.operationId(), CallbackStatus.TIMED_OUT, null, error, callback.timeoutAt(),
+                    callback.heartbeatTimeout(), callback.heartbeatDeadline(), callback.createdAt(), now));
+            return true;
+        }
+    }
+
+    @Override
+    public CancelResult cancel(String executionId, String reason, Instant now) {
+        Objects.requireNonNull(now, "now");
+        String why = reason == null ? DEFAULT_CANCEL_REASON : reason;
+        synchronized (lock) {
+            ExecutionRecord e = executions.get(executionId);
+            if (e == null) {
+                return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
+            }
+            if (e.status().isTerminal()) {
+                return new CancelResult(CancelResult.Outcome.ALREADY_ENDED, e.status());
+            }
+            if (e.status() == ExecutionStatus.RUNNING) {
+                executions.put(executionId, new Builder(e)
+                        .cancelReason(e.cancelReason() == null ? why : e.cancelReason())
+                        .signals(e.signals() + 1)
+                        .updatedAt(now)
+                        .build());
+                return new CancelResult(CancelResult.Outcome.REQUESTED, ExecutionStatus.RUNNING);
+            }
+            ExecutionRecord done = cancelled(new Builder(e).signals(e.signals() + 1).build(), why, now);
+            executions.put(executionId, done);
+            return new CancelResult(CancelResult.Outcome.CANCELLED, done.status());
+        }
+    }
+
+    @Override
+    public List<ExecutionRecord> listExecutions(ExecutionStatus status, int limit) {
+        synchronized (lock) {
+            return executions.values().stream()
+                    .filter(e -> status == null || e.status() == status)
+                    .sorted(Comparator.comparing(ExecutionRecord::createdAt)
+                            .thenComparing(ExecutionRecord::id).reversed())
+                    .limit(Math.max(0, limit))
+                    .toList();
+        }
+    }
+
+    @Override
+    public Map<ExecutionStatus, Long> countByStatus() {
+        synchronized (lock) {
+            Map<ExecutionStatus, Long> counts = new EnumMap<>(ExecutionStatus.class);
+            for (ExecutionStatus s : ExecutionStatus.values()) {
+                counts.put(s, 0L);
+            }
+            for (ExecutionRecord e : executions.values()) {
+                counts.merge(e.status(), 1L, Long::sum);
+            }
+            return counts;
+        }
+    }
+
+    /** Nothing to release. The contents stay readable. */
+    @Override
+    public void close() {
+    }
+
+    /** The undo log of one commit, replayed backwards if the commit fails half way. */
+    private static final class Undo {
+        private final Deque<Runnable> actions = new ArrayDeque<>();
+
+        void add(Runnable action) {
+            actions.push(action);
+        }
+
+        void rollback() {
+            while (!actions.isEmpty()) {
+                actions.pop().run();
+            }
+        }
+    }
+
+    /** Copies an execution row with some fields changed. */
+    private static final class Builder {
+        private final ExecutionRecord e;
+        private ExecutionStatus status;
+        private String output;
+        private ErrorInfo error;
+        private Instant updatedAt;
+        private Instant endedAt;
+        private Instant wakeAt;
+        private String owner;
+        private Instant leaseUntil;
+        private long version;
+        private long signals;
+        private String cancelReason;
+
+        Builder(ExecutionRecord e) {
+            this.e = e;
+            status = e.status();
+            output = e.output();
+            error = e.error();
+            updatedAt = e.updatedAt();
+            endedAt = e.endedAt();
+            wakeAt = e.wakeAt();
+            owner = e.owner();
+            leaseUntil = e.leaseUntil();
+            version = e.version();
+            signals = e.signals();
+            cancelReason = e.cancelReason();
+        }
+
+        Builder status(ExecutionStatus value) {
+            status = value;
+            return this;
+        }
+
+        Builder output(String value) {
+            output = value;
+            return this;
+        }
+
+        Builder error(ErrorInfo value) {
+            error = value;
+            return this;
+        }
+
+        Builder updatedAt(Instant value) {
+            updatedAt = value;
+            return this;
+        }
+
+        Builder endedAt(Instant value) {
+            endedAt = value;
+            return this;
+        }
+
+        Builder wakeAt(Instant value) {
+            wakeAt = value;
+            return this;
+        }
+
+        Builder owner(String value) {
+            owner = value;
+            return this;
+        }
+
+        Builder leaseUntil(Instant value) {
+            leaseUntil = value;
+            return this;
+        }
+
+        Builder version(long value) {
+            version = value;
+            return this;
+        }
+
+        Builder signals(long value) {
+            signals = value;
+            return this;
+        }
+
+        Builder cancelReason(String value) {
+            cancelReason = value;
+            return this;
+        }
+
+        ExecutionRecord build() {
+            return new ExecutionRecord(e.id(), e.name(), e.function(), status, e.input(), output, error,
+                    e.createdAt(), updatedAt, endedAt, wakeAt, owner, leaseUntil, version, signals, cancelReason,
+                    e.timeoutAt());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cairn.testing;
+
+import dev.cairn.DurableEngineContractTest;
+import dev.cairn.spi.ExecutionStore;
+
+/** The engine's contract on the in-memory store. */
+class InMemoryEngineTest extends DurableEngineContractTest {
+
+    @Override
+    protected ExecutionStore openStore() {
+        return new InMemoryExecutionStore();
+    }
+
+    @Override
+    protected ExecutionStore reopenStore(ExecutionStore previous) {
+        return previous; // the same JVM: its data is all there is
+    }
+
+    @Override
+    protected void closeStore(ExecutionStore store) {
+        store.close();
+    }
+}
