@@ -6,7 +6,7 @@ package dev.cairn;
  *
  * @param <T> the result type
  */
-public interface DurableCallback<T> {
+public interface DurableCallback<T> extends DurableFuture<T> {
 
     /** The callback's id: unguessable (128 random bits), to be handed to the system that completes it. */
     String id();
@@ -19,4 +19,10 @@ public interface DurableCallback<T> {
      * @throws CallbackTimeoutException if its timeout or heartbeat timeout passed first
      */
     T result();
+
+    /** The same as {@link #result()}. */
+    @Override
+    default T get() {
+        return result();
+    }
 }

@@ -1,9 +1,14 @@
 package dev.cairn;
 
+import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
+import dev.cairn.config.WaitForConditionConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 
@@ -106,6 +111,138 @@ public interface DurableContext {
 
     /** {@link #waitForCallback(String, Class, CallbackSubmitter, CallbackConfig)} for a generic result type. */
     <T> T waitForCallback(String name, TypeRef<T> resultType, CallbackSubmitter submitter, CallbackConfig config);
+
+    // ------------------------------------------------------------------ asynchronous operations
+
+    /**
+     * Starts a step on another thread and returns at once. Its operation id is taken now, so the order in which
+     * operations start is the same on every replay. See {@link #step(String, TypeRef, StepFunction, StepConfig)}.
+     */
+    <T> DurableFuture<T> stepAsync(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config);
+
+    /** {@link #stepAsync(String, TypeRef, StepFunction, StepConfig)} with a plain result class and default config. */
+    default <T> DurableFuture<T> stepAsync(String name, Class<T> resultType, StepFunction<T> body) {
+        return stepAsync(name, TypeRef.of(resultType), body, StepConfig.defaults());
+    }
+
+    /** {@link #stepAsync(String, TypeRef, StepFunction, StepConfig)} with a plain result class. */
+    default <T> DurableFuture<T> stepAsync(String name, Class<T> resultType, StepFunction<T> body, StepConfig config) {
+        return stepAsync(name, TypeRef.of(resultType), body, config);
+    }
+
+    /**
+     * Starts a durable wait and returns at once; {@link DurableFuture#get()} returns once it is due (suspending the
+     * execution until then if nothing else can progress).
+     */
+    DurableFuture<Void> waitAsync(String name, Duration duration);
+
+    // ------------------------------------------------------------------ child contexts
+
+    /**
+     * Runs {@code body} in a child context: its operations get ids under the child's own id, and its result is
+     * checkpointed as one unit, so a replay of a finished child returns the result without running the body.
+     * The body must use the context it is given; using this (the parent's) context inside it is an error.
+     *
+     * @throws ChildContextFailedException if the body threw; the same on every replay
+     */
+    <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body);
+
+    /** {@link #runInChildContext(String, TypeRef, ChildFunction)} with a plain result class. */
+    default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(name, TypeRef.of(resultType), body);
+    }
+
+    /** Starts a child context on another thread and returns at once. See {@link #runInChildContext}. */
+    <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body);
+
+    /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction)} with a plain result class. */
+    default <T> DurableFuture<T> runInChildContextAsync(String name, Class<T> resultType, ChildFunction<T> body) {
+        return runInChildContextAsync(name, TypeRef.of(resultType), body);
+    }
+
+    // ------------------------------------------------------------------ batches
+
+    /**
+     * Runs named branches concurrently, each in a child context of its own, at most
+     * {@link BatchConfig#maxConcurrency()} at once, until the batch completes by its
+     * {@link BatchConfig#completion()} policy. Branches may wait and use callbacks; the execution suspends only
+     * when no branch can make progress. Each branch's outcome is checkpointed on its own, so a resumed batch does
+     * not run finished branches again.
+     *
+     * @return every branch with its status, result or error, and why the batch completed
+     */
+    <T> BatchResult<T> parallel(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches, BatchConfig config);
+
+    /** {@link #parallel(String, TypeRef, List, BatchConfig)} with a plain result class. */
+    default <T> BatchResult<T> parallel(String name, Class<T> resultType, List<ParallelBranch<T>> branches,
+            BatchConfig config) {
+        return parallel(name, TypeRef.of(resultType), branches, config);
+    }
+
+    /**
+     * Runs {@code fn} for each item, concurrently, each in a child context of its own; see
+     * {@link #parallel(String, TypeRef, List, BatchConfig)} for concurrency, completion, waiting and replay. An
+     * empty input succeeds at once.
+     *
+     * @param items an ordered collection (a {@link List}, or a sorted or linked set): items are matched to their
+     *              checkpoints by position
+     * @throws IllegalArgumentException if {@code items} has no stable order, such as a {@code HashSet}
+     */
+    <I, T> BatchResult<T> map(String name, Collection<I> items, TypeRef<T> resultType, MapFunction<? super I, T> fn,
+            BatchConfig config);
+
+    /** {@link #map(String, Collection, TypeRef, MapFunction, BatchConfig)} with a plain result class. */
+    default <I, T> BatchResult<T> map(String name, Collection<I> items, Class<T> resultType, MapFunction<? super I, T> fn,
+            BatchConfig config) {
+        return map(name, items, TypeRef.of(resultType), fn, config);
+    }
+
+    // ------------------------------------------------------------------ composition
+
+    /**
+     * Starts another registered durable function as a child execution and waits, suspended, for it to end. The
+     * child's id is derived from this execution's id and the operation's, so a replay never starts it twice.
+     *
+     * @return the child's result
+     * @throws InvokeFailedException if the child failed, was cancelled or timed out
+     */
+    <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType);
+
+    /** {@link #invoke(String, Class, Object, TypeRef)} with a plain result class. */
+    default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType) {
+        return invoke(name, function, input, TypeRef.of(resultType));
+    }
+
+    /** {@link #invoke(String, Class, Object, TypeRef)} of a function by its registered name. */
+    <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType);
+
+    /**
+     * Polls {@code check} until the state it returns meets the config's condition: each poll is a checkpointed
+     * step and each pause between polls a durable wait, per the config's wait strategy.
+     *
+     * @return the first state that met the condition
+     * @throws ConditionNotMetException if the maximum number of polls was reached first
+     */
+    <S> S waitForCondition(String name, TypeRef<S> stateType, ConditionCheck<S> check, WaitForConditionConfig<S> config);
+
+    /** {@link #waitForCondition(String, TypeRef, ConditionCheck, WaitForConditionConfig)} with a plain state class. */
+    default <S> S waitForCondition(String name, Class<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config) {
+        return waitForCondition(name, TypeRef.of(stateType), check, config);
+    }
+
+    /**
+     * Runs a block of operations, retrying the whole block with {@code strategy} when it throws: each attempt is a
+     * child context of its own, and the pause between attempts a durable wait.
+     *
+     * @throws ChildContextFailedException with the last attempt's error, once the strategy gives up
+     */
+    <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, ChildFunction<T> body);
+
+    /** {@link #withRetry(String, TypeRef, RetryStrategy, ChildFunction)} with a plain result class. */
+    default <T> T withRetry(String name, Class<T> resultType, RetryStrategy strategy, ChildFunction<T> body) {
+        return withRetry(name, TypeRef.of(resultType), strategy, body);
+    }
 
     /** The current time on the engine's clock, recorded the first time, so it is the same on every replay. */
     Instant now();

@@ -117,6 +117,13 @@ public interface DurableEngine extends AutoCloseable {
     ExecutionStatus cancel(String executionId, String reason);
 
     /**
+     * Cancels an execution and, if the options say so, the executions it invoked.
+     *
+     * @see #cancel(String, String)
+     */
+    ExecutionStatus cancel(String executionId, String reason, CancelOptions options);
+
+    /**
      * Stops the engine: no new work is taken, running executions get {@code shutdownGrace} (builder) to reach a
      * checkpoint, and whatever is still running resumes on the next start.
      */

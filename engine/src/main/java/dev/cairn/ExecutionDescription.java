@@ -17,6 +17,8 @@ import java.util.List;
  * @param updatedAt  when it last changed
  * @param endedAt    when it ended, or {@code null}
  * @param wakeAt     when a suspended execution is due, or {@code null}
+ * @param parentId   the execution that invoked this one with {@link DurableContext#invoke}, or {@code null}
+ * @param childExecutionIds the executions this one invoked, in the order it invoked them
  * @param operations its operations, in the order they were first run
  * @param callbacks  its callbacks
  */
@@ -32,10 +34,13 @@ public record ExecutionDescription(
         Instant updatedAt,
         Instant endedAt,
         Instant wakeAt,
+        String parentId,
+        List<String> childExecutionIds,
         List<OperationDescription> operations,
         List<CallbackDescription> callbacks) {
 
     public ExecutionDescription {
+        childExecutionIds = List.copyOf(childExecutionIds);
         operations = List.copyOf(operations);
         callbacks = List.copyOf(callbacks);
     }

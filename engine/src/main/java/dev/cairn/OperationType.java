@@ -8,6 +8,12 @@ public enum OperationType {
     WAIT,
     /** {@link DurableContext#createCallback}. */
     CALLBACK,
-    /** A child context, such as the one {@link DurableContext#waitForCallback} runs in. */
-    CONTEXT
+    /**
+     * A child context: {@link DurableContext#runInChildContext}, a batch and its items or branches, and the contexts
+     * {@link DurableContext#waitForCallback}, {@link DurableContext#waitForCondition} and
+     * {@link DurableContext#withRetry} run in. The sub-type says which.
+     */
+    CONTEXT,
+    /** {@link DurableContext#invoke}: a child execution; the sub-type is the invoked function's name. */
+    INVOKE
 }

@@ -74,6 +74,7 @@ public final class EngineRuntime implements DurableEngine {
     private final ExecutionRunner runner = new ExecutionRunner(this);
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService delays;
+    private final java.util.concurrent.ExecutorService branchThreads;
     private final Cache<String, ExecutionHistory> histories;
     /** Executions queued or running here, mapped to whether they were asked for again meanwhile. */
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
@@ -99,6 +100,12 @@ public final class EngineRuntime implements DurableEngine {
                 });
         this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-delays-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger branches = new AtomicInteger();
+        this.branchThreads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cairn-branch-" + nodeId + "-" + branches.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -157,6 +164,7 @@ public final class EngineRuntime implements DurableEngine {
         writer.stop(5_000);
         workers.shutdownNow();
         delays.shutdownNow();
+        branchThreads.shutdownNow();
         for (CompletableFuture<ExecutionRecord> waiter : waiters.values()) {
             waiter.completeExceptionally(new EngineClosedException("the engine was closed before the execution ended;"
                     + " it resumes on the next start"));
@@ -229,8 +237,9 @@ public final class EngineRuntime implements DurableEngine {
         String id = UUID.randomUUID().toString();
         Instant now = clock().now();
         Instant leaseUntil = leaseClock().now().plus(settings.leaseDuration());
+        Instant timeoutAt = options.timeout() == null ? null : now.plus(options.timeout());
         ExecutionStore.CreateResult created = settings.store().createExecution(new NewExecution(id, options.name(),
-                function.name(), data, now, nodeId, leaseUntil, null));
+                function.name(), data, now, nodeId, leaseUntil, timeoutAt));
         ExecutionRecord record = created.record();
         if (!created.created()) {
             if (!record.function().equals(function.name()) || !record.input().equals(data)) {
@@ -411,8 +420,14 @@ public final class EngineRuntime implements DurableEngine {
             callbacks.add(new CallbackDescription(cb.id(), cb.operationId(), cb.status(), cb.result(), cb.error(),
                     cb.timeoutAt(), cb.heartbeatDeadline(), cb.createdAt(), cb.completedAt()));
         }
+        List<String> children = new ArrayList<>();
+        for (OperationRecord op : sorted) {
+            if (op.type() == dev.cairn.OperationType.INVOKE) {
+                children.add(Invocation.childId(r.id(), op.operationId()));
+            }
+        }
         return new ExecutionDescription(r.id(), r.name(), r.function(), r.status(), r.input(), r.output(), r.error(),
-                r.createdAt(), r.updatedAt(), r.endedAt(), r.wakeAt(), operations, callbacks);
+                r.createdAt(), r.updatedAt(), r.endedAt(), r.wakeAt(), r.parentId(), children, operations, callbacks);
     }
 
     /** Orders operation ids "2" < "10" and "3" < "3-1" < "3-2" < "4". */
@@ -496,6 +511,27 @@ public final class EngineRuntime implements DurableEngine {
 
     @Override
     public ExecutionStatus cancel(String executionId, String reason) {
+        return cancel(executionId, reason, dev.cairn.CancelOptions.defaults());
+    }
+
+    @Override
+    public ExecutionStatus cancel(String executionId, String reason, dev.cairn.CancelOptions options) {
+        Objects.requireNonNull(options, "options");
+        ExecutionStatus status = cancelOne(executionId, reason);
+        if (options.includeInvokedChildren()) {
+            for (OperationRecord op : settings.store().loadHistory(executionId).operations()) {
+                if (op.type() == dev.cairn.OperationType.INVOKE && !op.status().isTerminal()) {
+                    String child = Invocation.childId(executionId, op.operationId());
+                    if (settings.store().findExecution(child).isPresent()) {
+                        cancel(child, "parent " + executionId + " cancelled: " + reason, options);
+                    }
+                }
+            }
+        }
+        return status;
+    }
+
+    private ExecutionStatus cancelOne(String executionId, String reason) {
         Objects.requireNonNull(executionId, "executionId");
         checkStarted("cancel");
         CancelResult result = settings.store().cancel(executionId, reason == null ? "cancelled" : reason, clock().now());
@@ -504,6 +540,7 @@ public final class EngineRuntime implements DurableEngine {
             case CANCELLED -> {
                 invalidateHistory(executionId);
                 ended(executionId);
+                settings.store().findExecution(executionId).map(ExecutionRecord::parentId).ifPresent(this::dispatch);
                 return ExecutionStatus.CANCELLED;
             }
             case REQUESTED -> {
@@ -558,6 +595,10 @@ public final class EngineRuntime implements DurableEngine {
 
     String nodeId() {
         return nodeId;
+    }
+
+    java.util.concurrent.Executor branchThreads() {
+        return branchThreads;
     }
 
     boolean isClosing() {

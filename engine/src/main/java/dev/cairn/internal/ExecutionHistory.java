@@ -4,7 +4,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.History;
 import dev.cairn.spi.OperationRecord;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -15,10 +15,10 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ExecutionHistory {
 
-    final Map<String, OperationRecord> operations = new HashMap<>();
-    final Map<String, CallbackRecord> callbacksByOperation = new HashMap<>();
+    final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
+    final Map<String, CallbackRecord> callbacksByOperation = new ConcurrentHashMap<>();
     long version;
-    CompletableFuture<CommitOutcome> lastWrite;
+    volatile CompletableFuture<CommitOutcome> lastWrite;
 
     ExecutionHistory(History history, long version) {
         for (OperationRecord op : history.operations()) {
@@ -30,7 +30,7 @@ final class ExecutionHistory {
         this.version = version;
     }
 
-    void replaceCallbacks(Iterable<CallbackRecord> callbacks) {
+    synchronized void replaceCallbacks(Iterable<CallbackRecord> callbacks) {
         callbacksByOperation.clear();
         for (CallbackRecord cb : callbacks) {
             callbacksByOperation.put(cb.operationId(), cb);

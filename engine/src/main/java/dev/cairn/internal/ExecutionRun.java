@@ -8,9 +8,7 @@ import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.OperationRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -27,19 +25,20 @@ final class ExecutionRun {
     final ExecutionHistory history;
     final Thread thread = Thread.currentThread();
 
-    private final Set<String> unvisited;
-    NonDeterministicExecutionException nonDeterminism;
-    Suspension suspension;
-    RunAbandoned abandoned;
-    String activeStep;
-    boolean finished;
+    private final java.util.NavigableSet<String> unvisited;
+    final Scope rootScope = new Scope(Thread.currentThread());
+    private final java.util.List<CompletableFuture<?>> asyncWork = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile NonDeterministicExecutionException nonDeterminism;
+    volatile RunAbandoned abandoned;
+    volatile boolean finished;
 
     ExecutionRun(EngineRuntime engine, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
         this.engine = engine;
         this.execution = execution;
         this.function = function;
         this.history = history;
-        this.unvisited = new HashSet<>(history.operations.keySet());
+        this.unvisited = new java.util.concurrent.ConcurrentSkipListSet<>();
+        this.unvisited.addAll(history.operations.keySet());
     }
 
     String executionId() {
@@ -54,29 +53,48 @@ final class ExecutionRun {
         return !unvisited.isEmpty();
     }
 
-    /** Checks that an operation may be made now, from this thread. */
-    void checkActive(String what) {
-        if (Thread.currentThread() != thread) {
-            throw new IllegalStateException("DurableContext of execution " + executionId() + " used from thread "
-                    + Thread.currentThread().getName() + " for " + what + "; a context may only be used by the thread "
-                    + "running the durable function");
+    /** Checks what every operation of every scope checks: the run is still this node's and not over. */
+    void checkRun(String what) {
+        if (abandoned != null) {
+            throw abandoned;
         }
         if (finished) {
             throw new IllegalStateException("DurableContext of execution " + executionId() + " used for " + what
                     + " after its run ended");
         }
-        if (activeStep != null) {
-            throw new IllegalStateException("durable operation " + what + " called inside the body of step '" + activeStep
-                    + "' of execution " + executionId() + "; operations cannot be nested in a step: make them outside it");
-        }
-        if (abandoned != null) {
-            throw abandoned;
-        }
-        if (suspension != null) {
-            throw suspension;
-        }
         if (engine.isClosing()) {
             throw abandon(RunAbandoned.Reason.CLOSING);
+        }
+        Instant timeoutAt = execution.timeoutAt();
+        if (timeoutAt != null && !clockNow().isBefore(timeoutAt)) {
+            throw abandon(RunAbandoned.Reason.TIMED_OUT);
+        }
+    }
+
+    /** Runs work for this run on a thread of its own; the run does not end before such work has settled. */
+    <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(work, engine.branchThreads());
+        asyncWork.add(future);
+        return future;
+    }
+
+    /** Waits until no work started by {@link #async} is running. */
+    void awaitAsyncWork() {
+        while (true) {
+            java.util.List<CompletableFuture<?>> pending = new java.util.ArrayList<>();
+            for (CompletableFuture<?> f : asyncWork) {
+                if (!f.isDone()) {
+                    pending.add(f);
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            try {
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
+            } catch (CompletionException ignored) {
+                // outcomes are read by whoever waits for them
+            }
         }
     }
 
@@ -86,7 +104,15 @@ final class ExecutionRun {
         return history.operations.get(id);
     }
 
-    NonDeterministicExecutionException nonDeterministic(String operationId, String message) {
+    /**
+     * Marks every operation under {@code id} as reached: a finished child returned its checkpoint without running,
+     * so its own operations will not be reached again in this run.
+     */
+    void visitSubtree(String id) {
+        unvisited.subSet(id + "-", true, id + "-\uffff", true).clear();
+    }
+
+    synchronized NonDeterministicExecutionException nonDeterministic(String operationId, String message) {
         NonDeterministicExecutionException e = new NonDeterministicExecutionException(executionId(), operationId, message);
         if (nonDeterminism == null) {
             nonDeterminism = e;
@@ -94,14 +120,7 @@ final class ExecutionRun {
         return e;
     }
 
-    Suspension suspend(Instant wakeAt) {
-        if (suspension == null) {
-            suspension = new Suspension(wakeAt);
-        }
-        return suspension;
-    }
-
-    RunAbandoned abandon(RunAbandoned.Reason reason) {
+    synchronized RunAbandoned abandon(RunAbandoned.Reason reason) {
         if (abandoned == null) {
             abandoned = new RunAbandoned(reason);
         }
@@ -137,6 +156,19 @@ final class ExecutionRun {
      * run if the execution is no longer this run's.
      */
     void checkpoint(List<OperationRecord> operations, List<CallbackRecord> callbacks, boolean await) {
+        if (abandoned != null) {
+            throw abandoned;
+        }
+        CompletableFuture<CommitOutcome> done;
+        synchronized (this) {
+            done = enqueue(operations, callbacks);
+        }
+        if (await) {
+            awaitApplied(done);
+        }
+    }
+
+    private CompletableFuture<CommitOutcome> enqueue(List<OperationRecord> operations, List<CallbackRecord> callbacks) {
         List<OperationRecord> inserts = new java.util.ArrayList<>();
         List<OperationRecord> updates = new java.util.ArrayList<>();
         for (OperationRecord op : operations) {
@@ -153,9 +185,7 @@ final class ExecutionRun {
         CompletableFuture<CommitOutcome> done = engine.writer().submit(executionId(), execution.version(), inserts,
                 updates, callbacks, null, clockNow());
         history.lastWrite = done;
-        if (await) {
-            awaitApplied(done);
-        }
+        return done;
     }
 
     void awaitApplied(CompletableFuture<CommitOutcome> done) {

@@ -63,13 +63,16 @@ final class ExecutionRunner {
 
     private RunEnd runOnce(ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
         ExecutionRun run = new ExecutionRun(engine, execution, function, history);
+        if (execution.timeoutAt() != null && !engine.clock().now().isBefore(execution.timeoutAt())) {
+            return abandoned(run, RunAbandoned.Reason.TIMED_OUT);
+        }
         Object input;
         try {
             input = run.read(execution.input(), function.inputType(), "input");
         } catch (SerializationException e) {
             return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(e)), null);
         }
-        ReplayContext ctx = new ReplayContext(run, null);
+        ReplayContext ctx = new ReplayContext(run, run.rootScope, null);
         Object output = null;
         Throwable failure = null;
         try {
@@ -77,6 +80,9 @@ final class ExecutionRunner {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            // Work the function started on other threads settles before the run ends, so that nothing is still
+            // running (and checkpointing) once the run has suspended or ended.
+            run.awaitAsyncWork();
             run.finished = true;
         }
         // What the run did takes precedence over what the function made of it: user code may have caught the
@@ -94,8 +100,8 @@ final class ExecutionRunner {
         if (run.nonDeterminism != null) {
             return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(run.nonDeterminism)), null);
         }
-        if (run.suspension != null) {
-            return suspend(run, run.suspension.wakeAt);
+        if (run.rootScope.suspension != null) {
+            return suspend(run, Outcome.earliest(run.rootScope.suspension.wakeAt, execution.timeoutAt()));
         }
         if (failure instanceof VirtualMachineError error) {
             throw error;
@@ -147,6 +153,9 @@ final class ExecutionRunner {
                         transition.error().summary());
             }
             engine.ended(run.execution.id());
+            if (run.execution.parentId() != null) {
+                engine.dispatch(run.execution.parentId());
+            }
         }
         return RunEnd.DONE;
     }
@@ -154,9 +163,19 @@ final class ExecutionRunner {
     private RunEnd abandoned(ExecutionRun run, RunAbandoned.Reason reason) {
         engine.invalidateHistory(run.execution.id());
         switch (reason) {
-            case CANCELLED -> engine.ended(run.execution.id());
+            case CANCELLED -> {
+                engine.ended(run.execution.id());
+                if (run.execution.parentId() != null) {
+                    engine.dispatch(run.execution.parentId());
+                }
+            }
             case CLOSING -> commit(run, Transition.release(engine.clock().now()));
             case FENCED -> log.info("execution {} was taken over by another node; this run stops", run.execution.id());
+            case TIMED_OUT -> {
+                return end(run, Transition.end(ExecutionStatus.TIMED_OUT, ErrorInfo.of("dev.cairn.ExecutionTimedOut",
+                        "execution " + run.execution.id() + " ran past its timeout at " + run.execution.timeoutAt())),
+                        null);
+            }
         }
         return RunEnd.DONE;
     }

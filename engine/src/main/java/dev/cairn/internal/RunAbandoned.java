@@ -6,7 +6,7 @@ package dev.cairn.internal;
  */
 final class RunAbandoned extends Error {
 
-    enum Reason { FENCED, CANCELLED, CLOSING }
+    enum Reason { FENCED, CANCELLED, CLOSING, TIMED_OUT }
 
     final transient Reason reason;
 

@@ -27,6 +27,9 @@ import java.time.Instant;
  *                       recorded if no signal arrived since the run began
  * @param cancelReason   set once {@link dev.cairn.DurableEngine#cancel} was asked for a running execution
  * @param timeoutAt      when the execution times out (engine clock), or {@code null}
+ * @param parentId       the execution that started this one with {@code ctx.invoke}, or {@code null}. When an
+ *                       execution with a parent reaches a terminal status, the store signals the parent in the same
+ *                       transaction, as a callback completion does.
  */
 public record ExecutionRecord(
         String id,
@@ -45,5 +48,14 @@ public record ExecutionRecord(
         long version,
         long signals,
         String cancelReason,
-        Instant timeoutAt) {
+        Instant timeoutAt,
+        String parentId) {
+
+    /** A record of an execution without a parent. */
+    public ExecutionRecord(String id, String name, String function, ExecutionStatus status, String input, String output,
+            ErrorInfo error, Instant createdAt, Instant updatedAt, Instant endedAt, Instant wakeAt, String owner,
+            Instant leaseUntil, long version, long signals, String cancelReason, Instant timeoutAt) {
+        this(id, name, function, status, input, output, error, createdAt, updatedAt, endedAt, wakeAt, owner, leaseUntil,
+                version, signals, cancelReason, timeoutAt, null);
+    }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param owner      the node that runs it at once, or {@code null}
  * @param leaseUntil lease clock; required when {@code owner} is given
  * @param timeoutAt  when it times out, or {@code null}
+ * @param parentId   the invoking execution, or {@code null}
  */
 public record NewExecution(
         String id,
@@ -27,5 +28,12 @@ public record NewExecution(
         Instant createdAt,
         String owner,
         Instant leaseUntil,
-        Instant timeoutAt) {
+        Instant timeoutAt,
+        String parentId) {
+
+    /** An execution without a parent. */
+    public NewExecution(String id, String name, String function, String input, Instant createdAt, String owner,
+            Instant leaseUntil, Instant timeoutAt) {
+        this(id, name, function, input, createdAt, owner, leaseUntil, timeoutAt, null);
+    }
 }

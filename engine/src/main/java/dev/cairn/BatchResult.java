@@ -1,0 +1,63 @@
+package dev.cairn;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link DurableContext#map} or {@link DurableContext#parallel}: every item with its status,
+ * result or error, the counts, and why the batch completed.
+ *
+ * @param items            every item, in input order
+ * @param completionReason why the batch completed
+ * @param <T>              the result type
+ */
+public record BatchResult<T>(List<BatchItem<T>> items, CompletionReason completionReason) {
+
+    public BatchResult {
+        items = List.copyOf(items);
+    }
+
+    /** The results of the successful items, in input order. */
+    public List<T> results() {
+        return items.stream().filter(i -> i.status() == BatchItemStatus.SUCCEEDED).map(BatchItem::result).toList();
+    }
+
+    /** The failed items. */
+    public List<BatchItem<T>> failures() {
+        return items.stream().filter(i -> i.status() == BatchItemStatus.FAILED).toList();
+    }
+
+    /** How many items succeeded. */
+    public int successCount() {
+        return count(BatchItemStatus.SUCCEEDED);
+    }
+
+    /** How many items failed. */
+    public int failureCount() {
+        return count(BatchItemStatus.FAILED);
+    }
+
+    /** How many items had started and not finished when the batch completed. */
+    public int startedCount() {
+        return count(BatchItemStatus.STARTED);
+    }
+
+    /** How many items never started. */
+    public int skippedCount() {
+        return count(BatchItemStatus.SKIPPED);
+    }
+
+    /** Whether any item failed. */
+    public boolean hasFailures() {
+        return failureCount() > 0;
+    }
+
+    private int count(BatchItemStatus status) {
+        int n = 0;
+        for (BatchItem<T> item : items) {
+            if (item.status() == status) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,327 @@
+package dev.cairn.internal;
+
+import dev.cairn.BatchItem;
+import dev.cairn.BatchItemStatus;
+import dev.cairn.BatchResult;
+import dev.cairn.ChildFunction;
+import dev.cairn.CompletionReason;
+import dev.cairn.ErrorInfo;
+import dev.cairn.OperationStatus;
+import dev.cairn.OperationType;
+import dev.cairn.SerializationException;
+import dev.cairn.TypeRef;
+import dev.cairn.config.BatchConfig;
+import dev.cairn.config.CompletionConfig;
+import dev.cairn.spi.OperationRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs a batch ({@code map} or {@code parallel}) from the thread of the code that called it.
+ *
+ * <p>Item {@code i} of batch operation {@code n} is the child context {@code n-(i+1)}, checkpointed on its own:
+ * STARTED when it starts, SUCCEEDED or FAILED when it ends. Items start in input order, each on a thread of its
+ * own, while fewer than {@code maxConcurrency} are started and unfinished. An item that waits (a timer, a
+ * callback, a retry) gives its thread back but keeps its place. When every started item is waiting and no more
+ * can start, the batch, and with it the execution, suspends until the earliest wake-up; on resume it replays:
+ * finished items return their checkpoints at once, started ones replay their operations, and the rest start as
+ * places free up.
+ *
+ * <p>When the completion policy is decided, no new item starts; items still running are detached (they stop at
+ * their next operation) and reported STARTED, the others SKIPPED. The batch operation's checkpoint records the
+ * reason and every item's status in one short string, and the items' results stay in the items' own
+ * checkpoints, so a batch of many items does not make one huge row.
+ */
+final class BatchRunner<T> {
+
+    /** One item or branch. */
+    record Task<T>(String name, ChildFunction<T> body) {
+    }
+
+    private enum State { NEW, DONE_OK, DONE_FAILED }
+
+    private final ReplayContext ctx;
+    private final ExecutionRun run;
+    private final String id;
+    private final OperationRecord recorded;
+    private final String kind;
+    private final String name;
+    private final List<Task<T>> tasks;
+    private final TypeRef<T> type;
+    private final BatchConfig config;
+
+    BatchRunner(ReplayContext ctx, String id, OperationRecord recorded, String kind, String name, List<Task<T>> tasks,
+            TypeRef<T> type, BatchConfig config) {
+        this.ctx = ctx;
+        this.run = ctx.run();
+        this.id = id;
+        this.recorded = recorded;
+        this.kind = kind;
+        this.name = name;
+        this.tasks = tasks;
+        this.type = type;
+        this.config = config;
+    }
+
+    private String itemId(int i) {
+        return id + "-" + (i + 1);
+    }
+
+    private String itemKind() {
+        return kind + "Item";
+    }
+
+    BatchResult<T> run() {
+        if (recorded != null && recorded.status() == OperationStatus.SUCCEEDED) {
+            run.visitSubtree(id);
+            return fromCheckpoint(recorded.result());
+        }
+        int n = tasks.size();
+        Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
+        OperationRecord started = ctx.record(id, OperationType.CONTEXT, kind, name, OperationStatus.STARTED, 0, null, null,
+                null, startedAt, null);
+        if (recorded == null) {
+            ctx.write(started, false);
+        }
+
+        State[] state = new State[n];
+        OperationRecord[] itemOps = new OperationRecord[n];
+        int successes = 0;
+        int failures = 0;
+        for (int i = 0; i < n; i++) {
+            OperationRecord op = run.visit(itemId(i));
+            if (op != null && (op.type() != OperationType.CONTEXT || !itemKind().equals(op.subType())
+                    || !tasks.get(i).name().equals(op.name()))) {
+                throw run.nonDeterministic(itemId(i), "operation " + itemId(i) + " of execution " + run.executionId()
+                        + " was recorded as " + op.type() + "/" + op.subType() + " '" + op.name() + "' but " + kind
+                        + " '" + name + "' now has " + itemKind() + " '" + tasks.get(i).name() + "' there. The code"
+                        + " changed under a running execution, so it is failed.");
+            }
+            itemOps[i] = op;
+            state[i] = State.NEW;
+            if (op != null && op.status() == OperationStatus.SUCCEEDED) {
+                state[i] = State.DONE_OK;
+                successes++;
+                run.visitSubtree(itemId(i));
+            } else if (op != null && op.status() == OperationStatus.FAILED) {
+                state[i] = State.DONE_FAILED;
+                failures++;
+                run.visitSubtree(itemId(i));
+            }
+        }
+
+        CompletionConfig completion = config.completion();
+        Map<Integer, CompletableFuture<Outcome<T>>> inFlight = new LinkedHashMap<>();
+        Map<Integer, Scope[]> scopes = new LinkedHashMap<>();
+        int next = 0;
+        CompletionReason reason;
+        while (true) {
+            reason = decide(completion, successes, failures, n);
+            if (reason != null) {
+                break;
+            }
+            while (inFlight.size() < config.maxConcurrency() && next < n) {
+                int i = next++;
+                if (state[i] != State.NEW) {
+                    continue;
+                }
+                start(i, itemOps, inFlight, scopes);
+            }
+            // Settle what has finished; suspend if everything in flight is waiting and nothing more can start.
+            boolean anyRunning = false;
+            boolean progressed = false;
+            Instant wake = null;
+            boolean firstBlocked = true;
+            for (Map.Entry<Integer, CompletableFuture<Outcome<T>>> e : new ArrayList<>(inFlight.entrySet())) {
+                CompletableFuture<Outcome<T>> f = e.getValue();
+                if (!f.isDone()) {
+                    anyRunning = true;
+                    continue;
+                }
+                Outcome<T> o = f.join();
+                int i = e.getKey();
+                switch (o.kind()) {
+                    case BLOCKED -> {
+                        wake = firstBlocked ? o.wakeAt() : Outcome.earliest(wake, o.wakeAt());
+                        firstBlocked = false;
+                    }
+                    case VALUE -> {
+                        if (finish(i, itemOps, o.value(), null)) {
+                            state[i] = State.DONE_OK;
+                            successes++;
+                        } else {
+                            state[i] = State.DONE_FAILED;
+                            failures++;
+                        }
+                        inFlight.remove(i);
+                        progressed = true;
+                    }
+                    case FAILED -> {
+                        Throwable t = o.error();
+                        if (t instanceof Error err && ReplayContext.isControlFlow(err)) {
+                            detachAll(inFlight, scopes);
+                            throw err;
+                        }
+                        if (run.nonDeterminism != null) {
+                            detachAll(inFlight, scopes);
+                            throw run.nonDeterminism;
+                        }
+                        finish(i, itemOps, null, t);
+                        state[i] = State.DONE_FAILED;
+                        failures++;
+                        inFlight.remove(i);
+                        progressed = true;
+                    }
+                    case DETACHED -> throw new IllegalStateException("item " + i + " of " + kind + " '" + name
+                            + "' detached while its batch was still running");
+                }
+            }
+            if (progressed) {
+                continue;
+            }
+            if (!anyRunning) {
+                if (inFlight.isEmpty() && next >= n) {
+                    continue; // everything finished: decide() completes the batch
+                }
+                boolean canStartMore = inFlight.size() < config.maxConcurrency() && next < n;
+                if (!canStartMore) {
+                    throw ctx.scope.suspend(wake);
+                }
+                continue;
+            }
+            List<CompletableFuture<?>> running = new ArrayList<>();
+            for (CompletableFuture<Outcome<T>> f : inFlight.values()) {
+                if (!f.isDone()) {
+                    running.add(f);
+                }
+            }
+            CompletableFuture.anyOf(running.toArray(new CompletableFuture<?>[0])).join();
+        }
+
+        // Complete: what is still in flight is detached and reported STARTED.
+        detachAll(inFlight, scopes);
+        StringBuilder statuses = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            statuses.append(switch (state[i]) {
+                case DONE_OK -> 'S';
+                case DONE_FAILED -> 'F';
+                case NEW -> (inFlight.containsKey(i) || itemOps[i] != null) ? 'T' : 'K';
+            });
+        }
+        String summary = reason.name() + ":" + statuses;
+        ctx.write(ReplayContext.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
+        return build(reason, statuses.toString());
+    }
+
+    private static CompletionReason decide(CompletionConfig completion, int successes, int failures, int n) {
+        if (completion.failureToleranceExceeded(failures, n)) {
+            return CompletionReason.FAILURE_TOLERANCE_EXCEEDED;
+        }
+        if (completion.minSuccessfulReached(successes)) {
+            return CompletionReason.MIN_SUCCESSFUL_REACHED;
+        }
+        if (successes + failures == n) {
+            return CompletionReason.ALL_COMPLETED;
+        }
+        return null;
+    }
+
+    private void start(int i, OperationRecord[] itemOps, Map<Integer, CompletableFuture<Outcome<T>>> inFlight,
+            Map<Integer, Scope[]> scopes) {
+        String itemId = itemId(i);
+        Task<T> task = tasks.get(i);
+        if (itemOps[i] == null) {
+            Instant now = run.clockNow();
+            itemOps[i] = ctx.record(itemId, OperationType.CONTEXT, itemKind(), task.name(), OperationStatus.STARTED, 0,
+                    null, null, null, now, null);
+            ctx.write(itemOps[i], false);
+        }
+        Scope[] holder = new Scope[1];
+        scopes.put(i, holder);
+        inFlight.put(i, ctx.runInScope(s -> {
+            ReplayContext child = new ReplayContext(run, s, itemId);
+            return runItem(task, child);
+        }, holder));
+    }
+
+    private T runItem(Task<T> task, ReplayContext child) {
+        try {
+            return task.body().apply(child);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ItemFailed(e);
+        }
+    }
+
+    /** Carries a checked exception out of an item. */
+    private static final class ItemFailed extends RuntimeException {
+        ItemFailed(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** Checkpoints an item's end; returns whether it succeeded (a result that cannot be serialized fails it). */
+    private boolean finish(int i, OperationRecord[] itemOps, T value, Throwable error) {
+        Instant now = run.clockNow();
+        if (error == null) {
+            try {
+                String data = run.payload(value, "the result of " + itemKind() + " " + i + " of " + kind + " '" + name + "'");
+                itemOps[i] = ReplayContext.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
+                ctx.write(itemOps[i], false);
+                return true;
+            } catch (SerializationException e) {
+                error = e;
+            }
+        }
+        Throwable cause = error instanceof ItemFailed ? error.getCause() : error;
+        itemOps[i] = ReplayContext.withOutcome(itemOps[i], OperationStatus.FAILED, null, ErrorInfo.of(cause), now);
+        ctx.write(itemOps[i], false);
+        return false;
+    }
+
+    private static void detachAll(Map<Integer, ? extends CompletableFuture<?>> inFlight, Map<Integer, Scope[]> scopes) {
+        for (Map.Entry<Integer, ? extends CompletableFuture<?>> e : inFlight.entrySet()) {
+            if (!e.getValue().isDone()) {
+                Scope[] holder = scopes.get(e.getKey());
+                synchronized (holder) {
+                    if (holder[0] != null) {
+                        holder[0].detached = true;
+                    }
+                }
+            }
+        }
+    }
+
+    private BatchResult<T> fromCheckpoint(String summary) {
+        int colon = summary.indexOf(':');
+        CompletionReason reason = CompletionReason.valueOf(summary.substring(0, colon));
+        String statuses = summary.substring(colon + 1);
+        if (statuses.length() != tasks.size()) {
+            throw run.nonDeterministic(id, kind + " '" + name + "' (operation " + id + " of execution " + run.executionId()
+                    + ") was recorded with " + statuses.length() + " items but the code now gives it " + tasks.size()
+                    + ". The code or its input changed under a running execution, so it is failed.");
+        }
+        return build(reason, statuses);
+    }
+
+    private BatchResult<T> build(CompletionReason reason, String statuses) {
+        List<BatchItem<T>> items = new ArrayList<>(statuses.length());
+        for (int i = 0; i < statuses.length(); i++) {
+            String itemName = tasks.get(i).name();
+            OperationRecord op = run.history.operations.get(itemId(i));
+            items.add(switch (statuses.charAt(i)) {
+                case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED,
+                        run.read(op.result(), type.type(), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
+                case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, op.error());
+                case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
+                default -> new BatchItem<>(i, itemName, BatchItemStatus.SKIPPED, null, null);
+            });
+        }
+        return new BatchResult<>(items, reason);
+    }
+}
