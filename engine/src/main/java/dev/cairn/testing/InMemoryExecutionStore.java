@@ -112,7 +112,8 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                     owned ? 1 : 0,
                     0,
                     null,
-                    execution.timeoutAt());
+                    execution.timeoutAt(),
+                    execution.parentId());
             executions.put(row.id(), row);
             if (row.name() != null) {
                 idsByName.put(row.name(), row.id());
@@ -329,6 +330,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         }
         if (e.cancelReason() != null) {
             putExecution(cancelled(e, e.cancelReason(), cp.now()), undo);
+            signalParent(e, cp.now(), undo);
             return CommitOutcome.CANCELLED;
         }
         e = new Builder(e).updatedAt(cp.now()).build();
@@ -385,7 +387,21 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 .endedAt(terminal ? cp.now() : null)
                 .updatedAt(cp.now())
                 .build(), undo);
+        if (terminal) {
+            signalParent(e, cp.now(), undo);
+        }
         return CommitOutcome.APPLIED;
+    }
+
+    /** An execution invoked by another has ended: its parent is signalled, as by a callback completion. */
+    private void signalParent(ExecutionRecord child, Instant now, Undo undo) {
+        if (child.parentId() == null) {
+            return;
+        }
+        ExecutionRecord parent = executions.get(child.parentId());
+        if (parent != null && !parent.status().isTerminal()) {
+            putExecution(signal(parent, now), undo);
+        }
     }
 
     private void putExecution(ExecutionRecord row, Undo undo) {
@@ -530,6 +546,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             }
             ExecutionRecord done = cancelled(new Builder(e).signals(e.signals() + 1).build(), why, now);
             executions.put(executionId, done);
+            signalParent(e, now, new Undo());
             return new CancelResult(CancelResult.Outcome.CANCELLED, done.status());
         }
     }
@@ -668,7 +685,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         ExecutionRecord build() {
             return new ExecutionRecord(e.id(), e.name(), e.function(), status, e.input(), output, error,
                     e.createdAt(), updatedAt, endedAt, wakeAt, owner, leaseUntil, version, signals, cancelReason,
-                    e.timeoutAt());
+                    e.timeoutAt(), e.parentId());
         }
     }
 }

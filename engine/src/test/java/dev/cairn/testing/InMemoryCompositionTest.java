@@ -1,0 +1,13 @@
+package dev.cairn.testing;
+
+import dev.cairn.CompositionContractTest;
+import dev.cairn.spi.ExecutionStore;
+
+/** Composition on the in-memory store. */
+class InMemoryCompositionTest extends CompositionContractTest {
+
+    @Override
+    protected ExecutionStore openStore() {
+        return new InMemoryExecutionStore();
+    }
+}
