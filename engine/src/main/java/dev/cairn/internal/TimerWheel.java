@@ -13,7 +13,9 @@ import java.util.Map;
  * whose deadline falls on a tick congruent to its index. Scheduling and cancelling are O(1); advancing visits
  * only the buckets of the ticks that passed.
  *
- * <p>Deadlines are compared, not counted in rounds: when the wheel advances it fires, in each visited bucket,
+ * <p>A timer goes into the bucket of the first tick that starts at or after its deadline, so that reaching that
+ * tick means the deadline has passed. Deadlines are compared, not counted in rounds: when the wheel advances it
+ * fires, in each visited bucket,
  * only the timers whose deadline has passed, so a timer further out than one revolution simply stays. When time
  * jumps by more than a revolution (a virtual clock in a test), every bucket is visited once.
  *
@@ -47,7 +49,8 @@ final class TimerWheel {
 
     synchronized void schedule(String executionId, Instant deadline) {
         cancel(executionId);
-        long tick = Math.floorDiv(deadline.toEpochMilli(), tickMillis);
+        // The first tick that starts at or after the deadline: when the wheel reaches it, the deadline has passed.
+        long tick = -Math.floorDiv(-deadline.toEpochMilli(), tickMillis);
         if (currentTick != Long.MIN_VALUE && tick <= currentTick) {
             tick = currentTick + 1; // already due: fires on the next advance
         }
