@@ -1,0 +1,85 @@
+package dev.cairn.samples;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The launcher: {@code java -jar cairn-samples.jar <sample> [args]}. Without a sample name, or with an unknown
+ * one, it lists the samples and exits with status 2.
+ *
+ * <p>Every sample keeps its H2 database in {@code cairn-data/<sample>} under the current directory; pass
+ * {@code --data DIR} to put it elsewhere.
+ */
+public final class Samples {
+
+    /** A sample's entry point: returns the process exit status. */
+    @FunctionalInterface
+    interface Main {
+        int run(String[] args) throws Exception;
+    }
+
+    /** A runnable sample: its name on the command line, a one-line summary and its entry point. */
+    record Sample(String name, String summary, Main main) {
+    }
+
+    static final List<Sample> ALL = List.of(
+            new Sample("hello", "a step, a 10 s durable wait and a result; prints the operations like a console",
+                    HelloSample::run),
+            new Sample("callback", "an AI workflow waiting on a callback that a fake model service heartbeats, "
+                    + "completes or fails", CallbackSample::run),
+            new Sample("restart", "kills a JVM (kill -9) in the middle of 8 executions and resumes them from "
+                    + "their checkpoints in a new one", RestartSample::run),
+            new Sample("benchmark", "executions/s, steps/s and step latency on the H2 file store, next to raw "
+                    + "JDBC INSERT+COMMIT [--executions N --steps S --concurrency C]", Benchmark::run));
+
+    private Samples() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the sample named by {@code args[0]} with the remaining arguments.
+     *
+     * @return the exit status: 0 on success, 1 if the sample failed, 2 for a usage error
+     */
+    public static int run(String[] args) {
+        if (args.length == 0) {
+            usage(System.out, null);
+            return 2;
+        }
+        Sample sample = ALL.stream().filter(s -> s.name().equals(args[0])).findFirst().orElse(null);
+        if (sample == null) {
+            usage(System.err, "unknown sample '" + args[0] + "'");
+            return 2;
+        }
+        try {
+            return sample.main().run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (SampleArgs.UsageException e) {
+            System.err.println(sample.name() + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println(sample.name() + " failed:");
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    private static void usage(PrintStream out, String error) {
+        if (error != null) {
+            out.println(error);
+            out.println();
+        }
+        out.println("usage: java -jar cairn-samples.jar <sample> [--data DIR] [options]");
+        out.println();
+        out.println("samples:");
+        for (Sample s : ALL) {
+            out.printf("  %-10s %s%n", s.name(), s.summary());
+        }
+        out.println();
+        out.println("Each sample keeps its H2 database in cairn-data/<sample> under the current directory,");
+        out.println("or in DIR with --data DIR.");
+    }
+}
