@@ -1,0 +1,135 @@
+package dev.cairn.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.spi.ExecutionStoreContractTest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract, plus what is particular to the JDBC store: migrations, the schema check, table prefixes.
+ * The extra tests use their own random table prefixes on {@link #dataSource()} and drop their tables.
+ */
+abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
+
+    /** A data source on the database under test, where tables of any prefix may be created and dropped. */
+    protected abstract DataSource dataSource();
+
+    @Test
+    void initializingTwiceMigratesOnceAndRecordsTheVersion() throws SQLException {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
+            s.initialize();
+            s.initialize();
+            assertEquals(List.of(1), versions(prefix));
+            assertEquals(prefix, s.tablePrefix());
+            assertTrue(s.createExecution(pending("e1")).created());
+            s.close();
+            assertEquals(List.of(1), versions(prefix), "the data source is still open after close()");
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
+    }
+
+    @Test
+    void concurrentInitializationsAreSafe() throws Exception {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            race(4, i -> {
+                JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build().initialize();
+                return null;
+            });
+            assertEquals(List.of(1), versions(prefix));
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
+    }
+
+    @Test
+    void withoutMigrationsAMissingSchemaIsAClearError() {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).migrate(false)
+                    .build();
+            StoreException e = assertThrows(StoreException.class, s::initialize);
+            assertTrue(e.getMessage().contains("schema is missing"), e.getMessage());
+            assertTrue(e.getMessage().contains(prefix + "schema_version"), e.getMessage());
+            assertTrue(e.getMessage().contains("migrate(true)"), e.getMessage());
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
+    }
+
+    @Test
+    void withoutMigrationsAMigratedSchemaIsAccepted() {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build().initialize();
+            JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).migrate(false)
+                    .build();
+            s.initialize();
+            assertTrue(s.createExecution(pending("e1")).created());
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
+    }
+
+    @Test
+    void aSchemaNewerThanTheCodeIsRefused() throws SQLException {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build().initialize();
+            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO " + prefix + "schema_version (version, description) VALUES (99, 'x')");
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+            for (boolean migrate : new boolean[] {true, false}) {
+                JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix)
+                        .migrate(migrate).build();
+                StoreException e = assertThrows(StoreException.class, s::initialize);
+                assertTrue(e.getMessage().contains("newer"), e.getMessage());
+            }
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
+    }
+
+    @Test
+    void tablePrefixesAreValidated() {
+        JdbcExecutionStore.Builder b = JdbcExecutionStore.builder(dataSource());
+        for (String bad : List.of("cairn-", "1abc_", "a b", "x;drop", "ü_", "a".repeat(33))) {
+            assertThrows(IllegalArgumentException.class, () -> b.tablePrefix(bad), bad);
+        }
+        for (String good : List.of("", "_", "cairn_", "Cairn2_", "a".repeat(32))) {
+            b.tablePrefix(good);
+        }
+    }
+
+    @Test
+    void aStoreOnADataSourceIsNotExclusiveUnlessSaid() {
+        assertFalse(JdbcExecutionStore.create(dataSource()).isExclusive());
+        assertTrue(JdbcExecutionStore.builder(dataSource()).exclusive(true).build().isExclusive());
+    }
+
+    private List<Integer> versions(String prefix) throws SQLException {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM " + prefix + "schema_version ORDER BY version")) {
+            List<Integer> list = new java.util.ArrayList<>();
+            while (rs.next()) {
+                list.add(rs.getInt(1));
+            }
+            return list;
+        }
+    }
+}
