@@ -165,6 +165,9 @@ public final class JdbcExecutionStore implements ExecutionStore {
         config.setMinimumIdle(1);
         // embedded connections do not go stale; retiring the last one would close and reopen the database
         config.setMaxLifetime(0);
+        // every use of a connection ends in an explicit commit or rollback; switching auto-commit back on after
+        // each transaction would cost H2 another write to the file
+        config.setAutoCommit(false);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -697,41 +700,23 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     private void commitRound(Connection c, List<Checkpoint> batch, List<Integer> round, CommitOutcome[] outcomes)
             throws SQLException {
-        // 1. Fences, in id order so that concurrent group commits lock rows in the same order.
+        // 1. Fences: lock the executions' rows, in id order so that concurrent group commits lock in the same
+        // order, and check that each is still RUNNING at the checkpoint's version with no cancel request. A lock
+        // rather than an update: it writes nothing, and the row stays locked until the commit.
         List<Integer> order = new ArrayList<>(round);
         order.sort(Comparator.comparing(i -> batch.get(i).executionId()));
         List<Integer> accepted = new ArrayList<>();
-        List<Integer> unsure = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET updated_at = ?"
-                + " WHERE id = ? AND version = ? AND status = 'RUNNING' AND cancel_reason IS NULL")) {
-            for (int i : order) {
-                Checkpoint cp = batch.get(i);
-                setInstant(ps, 1, cp.now());
-                ps.setString(2, cp.executionId());
-                ps.setLong(3, cp.version());
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int k = 0; k < order.size(); k++) {
-                (counts[k] == 1 ? accepted : unsure).add(order.get(k));
-            }
-        }
-
-        // 2. Why did the others fail? A pending cancel request ends the execution; anything else is a fence.
         List<Integer> toCancel = new ArrayList<>();
-        if (!unsure.isEmpty()) {
-            Map<String, FenceRow> rows = lockFenceRows(c, unsure.stream().map(i -> batch.get(i).executionId())
-                    .toList());
-            for (int i : unsure) {
-                Checkpoint cp = batch.get(i);
-                FenceRow row = rows.get(cp.executionId());
-                if (row == null || row.status != ExecutionStatus.RUNNING || row.version != cp.version()) {
-                    outcomes[i] = CommitOutcome.FENCED;
-                } else if (row.cancelReason != null) {
-                    toCancel.add(i);
-                } else {
-                    accepted.add(i); // the driver did not report the matched row (count unknown)
-                }
+        Map<String, FenceRow> rows = lockFenceRows(c, order.stream().map(i -> batch.get(i).executionId()).toList());
+        for (int i : order) {
+            Checkpoint cp = batch.get(i);
+            FenceRow row = rows.get(cp.executionId());
+            if (row == null || row.status != ExecutionStatus.RUNNING || row.version != cp.version()) {
+                outcomes[i] = CommitOutcome.FENCED;
+            } else if (row.cancelReason != null) {
+                toCancel.add(i);
+            } else {
+                accepted.add(i);
             }
         }
         if (!toCancel.isEmpty()) {

@@ -88,7 +88,6 @@ public final class EngineRuntime implements DurableEngine {
         for (Registration registration : settings.registrations()) {
             registry.add(registration);
         }
-        this.writer = new CheckpointWriter(settings.store(), nodeId);
         this.scheduler = new Scheduler(this, settings.schedulerWindow(), settings.pollInterval(), settings.tick(),
                 settings.leaseDuration());
         AtomicInteger threads = new AtomicInteger();
@@ -98,6 +97,7 @@ public final class EngineRuntime implements DurableEngine {
                     t.setDaemon(true);
                     return t;
                 });
+        this.writer = new CheckpointWriter(settings.store(), nodeId);
         this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-delays-" + nodeId);
             t.setDaemon(true);

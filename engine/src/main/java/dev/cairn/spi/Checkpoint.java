@@ -16,7 +16,8 @@ import java.util.List;
  * @param callbacks       callbacks created by this run
  * @param transition      how the run ends, or {@code null} when it goes on
  * @param now             engine time of the commit: the {@code updated_at} (and, for a terminal transition,
- *                        {@code ended_at}) it records
+ *                        {@code ended_at}) that a transition records. A checkpoint without a transition leaves
+ *                        the execution row unchanged: fencing locks the row, it does not write it.
  */
 public record Checkpoint(
         String executionId,

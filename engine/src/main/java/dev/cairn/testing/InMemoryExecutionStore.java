@@ -333,8 +333,6 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             signalParent(e, cp.now(), undo);
             return CommitOutcome.CANCELLED;
         }
-        e = new Builder(e).updatedAt(cp.now()).build();
-        putExecution(e, undo);
 
         Map<String, OperationRecord> ops = operations.get(cp.executionId());
         if (ops == null) {
