@@ -45,6 +45,14 @@ public interface DurableEngine extends AutoCloseable {
     void register(DurableFunction<?, ?> function);
 
     /**
+     * Registers a function, such as a lambda, on a running engine under an explicit name and types. Executions of
+     * it that were parked for want of it resume.
+     *
+     * @throws IllegalArgumentException if the name is already registered
+     */
+    <I, O> void register(String name, Class<I> inputType, Class<O> outputType, DurableFunction<I, O> function);
+
+    /**
      * Starts an execution of a registered function class.
      *
      * @throws UnknownFunctionException if no function of that class is registered

@@ -784,6 +784,23 @@ public abstract class DurableEngineContractTest {
         assertEquals("resumed x", with.handle(h.executionId(), String.class).result(RESULT_TIMEOUT));
     }
 
+    @Test
+    void aParkedExecutionResumesWhenItsFunctionIsRegisteredOnTheRunningEngine() {
+        DurableFunction<String, String> fn = (in, ctx) -> {
+            ctx.wait("w", Duration.ofMinutes(1));
+            return "resumed " + in;
+        };
+        DurableEngine engine = started(builder().register("late", String.class, String.class, fn));
+        ExecutionHandle<String> h = engine.startExecution("late", "y", String.class, StartOptions.defaults());
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+
+        DurableEngine without = restart(engine, b -> b);
+        clock.advance(Duration.ofMinutes(1));
+        awaitStatus(without, h.executionId(), ExecutionStatus.PARKED);
+        without.register("late", String.class, String.class, fn);
+        assertEquals("resumed y", without.handle(h.executionId(), String.class).result(RESULT_TIMEOUT));
+    }
+
     // ================================================================== API misuse
 
     @Test

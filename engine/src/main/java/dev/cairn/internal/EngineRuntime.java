@@ -186,7 +186,20 @@ public final class EngineRuntime implements DurableEngine {
 
     @Override
     public void register(DurableFunction<?, ?> function) {
-        RegisteredFunction registered = registry.add(new Registration(null, function, null, null));
+        Objects.requireNonNull(function, "function");
+        registered(registry.add(new Registration(null, function, null, null)));
+    }
+
+    @Override
+    public <I, O> void register(String name, Class<I> inputType, Class<O> outputType, DurableFunction<I, O> function) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(inputType, "inputType");
+        Objects.requireNonNull(outputType, "outputType");
+        Objects.requireNonNull(function, "function");
+        registered(registry.add(new Registration(name, function, inputType, outputType)));
+    }
+
+    private void registered(RegisteredFunction registered) {
         if (state.get() == State.STARTED) {
             int unparked = settings.store().unpark(List.of(registered.name()), clock().now());
             if (unparked > 0) {
