@@ -27,7 +27,8 @@ final class ExecutionRun {
 
     private final java.util.NavigableSet<String> unvisited;
     final Scope rootScope = new Scope(Thread.currentThread());
-    private final java.util.List<CompletableFuture<?>> asyncWork = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How many pieces of work started by {@link #async} are still running; guarded by itself. */
+    private final int[] asyncRunning = new int[1];
     volatile NonDeterministicExecutionException nonDeterminism;
     volatile RunAbandoned abandoned;
     volatile boolean finished;
@@ -73,27 +74,37 @@ final class ExecutionRun {
 
     /** Runs work for this run on a thread of its own; the run does not end before such work has settled. */
     <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
-        CompletableFuture<T> future = CompletableFuture.supplyAsync(work, engine.branchThreads());
-        asyncWork.add(future);
+        synchronized (asyncRunning) {
+            asyncRunning[0]++;
+        }
+        CompletableFuture<T> future;
+        try {
+            future = CompletableFuture.supplyAsync(work, engine.branchThreads());
+        } catch (RuntimeException e) {
+            settled();
+            throw e;
+        }
+        future.whenComplete((value, error) -> settled());
         return future;
+    }
+
+    private void settled() {
+        synchronized (asyncRunning) {
+            asyncRunning[0]--;
+            asyncRunning.notifyAll();
+        }
     }
 
     /** Waits until no work started by {@link #async} is running. */
     void awaitAsyncWork() {
-        while (true) {
-            java.util.List<CompletableFuture<?>> pending = new java.util.ArrayList<>();
-            for (CompletableFuture<?> f : asyncWork) {
-                if (!f.isDone()) {
-                    pending.add(f);
+        synchronized (asyncRunning) {
+            while (asyncRunning[0] > 0) {
+                try {
+                    asyncRunning.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
-            }
-            if (pending.isEmpty()) {
-                return;
-            }
-            try {
-                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
-            } catch (CompletionException ignored) {
-                // outcomes are read by whoever waits for them
             }
         }
     }

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code benchmark}: N executions of S steps at concurrency C on the embedded H2 file store (a fresh database),
+ * {@code benchmark}: two workloads, both by default, the second alone with {@code --map}.
+ *
+ * <p>The map workload ({@link MapBenchmark}): one execution mapping over {@code --map-items} items (10,000) with
+ * maxConcurrency {@code --map-concurrency} (64): items/s next to the plain steps/s of the same run, the heap it
+ * takes, and a resume after kill -9 of a child JVM when half the items are done.
+ *
+ * <p>The executions workload: N executions of S steps at concurrency C on the embedded H2 file store (a fresh database),
  * next to the raw rate of one single-row INSERT plus COMMIT per step on the same database, with C threads.
  *
  * <p>Cairn's figure covers everything: starting each execution (an insert), running it on one of C engine
@@ -66,15 +73,67 @@ public final class Benchmark {
     }
 
     static int run(String[] args) throws Exception {
-        SampleArgs parsed = SampleArgs.parse(args, "executions", "steps", "concurrency");
+        SampleArgs parsed = SampleArgs.parse(args, Set.of("map"), "executions", "steps", "concurrency", "map-items",
+                "map-concurrency");
         int n = parsed.positiveInt("executions", 2000);
         int s = parsed.positiveInt("steps", 10);
         int c = parsed.positiveInt("concurrency", 16);
+        boolean mapOnly = parsed.flag("map");
+        int mapItems = parsed.positiveInt("map-items", 10_000);
+        int mapConcurrency = parsed.positiveInt("map-concurrency", 64);
         Path data = parsed.freshDataDir("benchmark");
+        System.out.printf("%d CPUs, load average %.1f, Java %s, max heap %d MB%n",
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
+
+        double stepsPerSecond;
+        String reference;
+        if (mapOnly) {
+            // A plain-steps figure from this run to compare the map with: as many steps as the map has items.
+            int refExecutions = Math.max(1, mapItems / 10);
+            Path refData = data.resolve("reference");
+            System.out.printf("Reference for the map: plain steps, %d executions x 10 steps, C=16, on a fresh H2 file"
+                    + " store (%s)...%n", refExecutions, refData.resolve("cairn.mv.db"));
+            StepsWorkflow workflow = new StepsWorkflow();
+            try (JdbcExecutionStore store = JdbcExecutionStore.h2(refData);
+                 DurableEngine engine = DurableEngine.builder().store(store).register(workflow).concurrency(16)
+                         .build()) {
+                engine.start();
+                runExecutions(engine, Math.max(1, refExecutions / 5), 10); // warm-up
+                double seconds = runExecutions(engine, refExecutions, 10);
+                stepsPerSecond = refExecutions * 10.0 / seconds;
+            }
+            reference = refExecutions + " executions x 10 steps at C=16, measured just before the map";
+            System.out.printf("  %.0f steps/s%n", stepsPerSecond);
+        } else {
+            stepsPerSecond = stepsWorkload(n, s, c, data);
+            reference = "the Cairn " + n + " x " + s + " steps, C=" + c + " row above";
+        }
+        String rerun = "java -jar " + jarForDisplay() + " benchmark --map --map-items " + mapItems
+                + " --map-concurrency " + mapConcurrency
+                + (args.length > 0 && String.join(" ", args).contains("--data") ? " --data " + data : "");
+        return MapBenchmark.run(data, mapItems, mapConcurrency, stepsPerSecond, reference, rerun);
+    }
+
+    /** This jar's path, relative to the current directory if it is under it. */
+    private static String jarForDisplay() {
+        try {
+            Path jar = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path cwd = Path.of("").toAbsolutePath();
+            if (jar.toString().endsWith(".jar")) {
+                return jar.startsWith(cwd) ? cwd.relativize(jar).toString() : jar.toString();
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return "samples/target/cairn-samples.jar";
+    }
+
+    /** The executions x steps workload, next to raw JDBC; returns Cairn's steps/s. */
+    private static double stepsWorkload(int n, int s, int c, Path data) throws Exception {
         System.out.printf("Cairn benchmark: %d executions x %d steps, concurrency %d (engine threads = JDBC threads)"
-                + "%n%d CPUs, load average %.1f, Java %s%n", n, s, c, Runtime.getRuntime().availableProcessors(),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                System.getProperty("java.version"));
+                + "%n", n, s, c);
         System.out.println("H2 file database (fresh): " + data.resolve("cairn.mv.db"));
 
         StepsWorkflow workflow = new StepsWorkflow();
@@ -127,9 +186,9 @@ public final class Benchmark {
                         - Warm-up first, not measured: %d executions, %d raw commits, and both sequential runs
                           with 200 steps."""
                         .formatted(LATENCY_STEPS, LATENCY_STEPS, LATENCY_STEPS, warm, warm * s));
+                return cairnSteps;
             }
         }
-        return 0;
     }
 
     /** Starts {@code executions} executions at once and waits for all; returns the seconds it took. */

@@ -39,7 +39,18 @@ final class SampleArgs {
      * @throws UsageException for an unknown option or one without a value
      */
     static SampleArgs parse(String[] args, String... optionNames) {
+        return parse(args, Set.of(), optionNames);
+    }
+
+    /**
+     * Parses {@code args}, accepting {@code --data}, the given option names, and the given flags: options without
+     * a value, such as {@code --map} ({@link #flag(String)}).
+     *
+     * @throws UsageException for an unknown option or one without a value
+     */
+    static SampleArgs parse(String[] args, Set<String> flags, String... optionNames) {
         Set<String> known = new java.util.HashSet<>(List.of(optionNames));
+        known.addAll(flags);
         known.add("data");
         Map<String, String> options = new HashMap<>();
         List<String> positional = new ArrayList<>();
@@ -60,6 +71,9 @@ final class SampleArgs {
                 throw new UsageException("unknown option --" + name + " (options: --" + String.join(", --",
                         known.stream().sorted().toList()) + ")");
             }
+            if (value == null && flags.contains(name)) {
+                value = "true";
+            }
             if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new UsageException("option --" + name + " needs a value");
@@ -69,6 +83,11 @@ final class SampleArgs {
             options.put(name, value);
         }
         return new SampleArgs(options, List.copyOf(positional));
+    }
+
+    /** Whether a flag was given ({@code --name}, or {@code --name=true}). */
+    boolean flag(String name) {
+        return Boolean.parseBoolean(options.getOrDefault(name, "false"));
     }
 
     /** The positional arguments. */

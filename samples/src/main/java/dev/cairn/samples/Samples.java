@@ -28,10 +28,15 @@ public final class Samples {
                     HelloSample::run),
             new Sample("callback", "an AI workflow waiting on a callback that a fake model service heartbeats, "
                     + "completes or fails", CallbackSample::run),
+            new Sample("fanout", "a map over 12 documents, each summarized by a fake model through a callback, at "
+                    + "most 4 model calls at once, 3 failures tolerated", FanoutSample::run),
+            new Sample("approval", "2 of 3 approvers in parallel through callbacks with timeouts; escalates to a "
+                    + "manager when fewer than 2 approve", ApprovalSample::run),
             new Sample("restart", "kills a JVM (kill -9) in the middle of 8 executions and resumes them from "
                     + "their checkpoints in a new one", RestartSample::run),
             new Sample("benchmark", "executions/s, steps/s and step latency on the H2 file store, next to raw "
-                    + "JDBC INSERT+COMMIT [--executions N --steps S --concurrency C]", Benchmark::run));
+                    + "JDBC INSERT+COMMIT; then a map of N items: items/s, heap, resume after kill -9 [--executions N --steps S "
+                    + "--concurrency C --map --map-items N --map-concurrency C]", Benchmark::run));
 
     private Samples() {
     }

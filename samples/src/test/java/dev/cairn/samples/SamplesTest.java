@@ -5,13 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.BatchItemStatus;
+import dev.cairn.BatchResult;
+import dev.cairn.CompletionReason;
+import dev.cairn.samples.ApprovalSample.ApprovalOutcome;
+import dev.cairn.samples.ApprovalSample.Scenario;
+import dev.cairn.samples.ApprovalSample.SimulatedHumans;
 import dev.cairn.samples.CallbackSample.AiResult;
+import dev.cairn.samples.FanoutSample.Document;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,5 +60,122 @@ class SamplesTest {
         String log = bytes.toString(StandardCharsets.UTF_8);
         await().atMost(Duration.ofSeconds(1)).until(() -> log.contains("[model] completed callback"));
         assertTrue(log.contains("[model] failed callback"), log);
+    }
+
+    @Test
+    void launcherListsTheNewSamples() {
+        List<String> names = Samples.ALL.stream().map(Samples.Sample::name).toList();
+        assertTrue(names.containsAll(List.of("fanout", "approval", "benchmark")), names.toString());
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--map-items", "none"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--map-concurrency", "0"}));
+    }
+
+    @Test
+    void flagsTakeNoValue() {
+        SampleArgs args = SampleArgs.parse(new String[] {"--map", "--map-items", "5"}, java.util.Set.of("map"),
+                "map-items");
+        assertTrue(args.flag("map"));
+        assertEquals(5, args.positiveInt("map-items", 1));
+        assertFalse(SampleArgs.parse(new String[0], java.util.Set.of("map")).flag("map"));
+    }
+
+    @Test
+    @Timeout(30)
+    void fanoutKeepsAtMostFourModelCallsInFlightAndToleratesTheUnprocessableDocuments(@TempDir Path dir) {
+        PrintStream out = quiet();
+        try (FakeModel model = new FakeModel(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(60), out)
+                .logHeartbeats(false)) {
+            BatchResult<String> result = FanoutSample.summarize(dir, model, FanoutSample.DOCUMENTS,
+                    Duration.ofSeconds(5), out);
+
+            assertTrue(model.maxInFlight() <= FanoutSample.MAX_CONCURRENCY, "max in flight " + model.maxInFlight());
+            assertTrue(model.maxInFlight() >= 1);
+            assertEquals(12, model.calls(), "one model call per document, none repeated by a replay");
+            assertEquals(FanoutSample.DOCUMENTS.stream().map(Document::id).toList(),
+                    model.documents().stream().sorted().toList());
+            assertEquals(12, result.items().size());
+            assertEquals(10, result.successCount());
+            assertEquals(2, result.failureCount());
+            assertEquals(0, result.startedCount() + result.skippedCount());
+            assertEquals(CompletionReason.ALL_COMPLETED, result.completionReason());
+            assertEquals(BatchItemStatus.FAILED, result.items().get(4).status()); // doc-05, empty
+            assertEquals(BatchItemStatus.FAILED, result.items().get(8).status()); // doc-09, a PDF
+            assertTrue(result.items().get(4).error().message().contains("UnprocessableDocument"),
+                    result.items().get(4).error().summary());
+            assertEquals(FakeModel.summaryOf(FanoutSample.DOCUMENTS.get(0).text()), result.items().get(0).result());
+            assertEquals(List.of(), FanoutSample.check(result, FanoutSample.DOCUMENTS, model));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void fanoutCompletesEarlyOnceMoreThanThreeDocumentsFail(@TempDir Path dir) {
+        PrintStream out = quiet();
+        List<Document> docs = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            docs.add(new Document("d" + i, i <= 6 ? "" : "A readable document number " + i + "."));
+        }
+        try (FakeModel model = new FakeModel(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(60), out)
+                .logHeartbeats(false)) {
+            BatchResult<String> result = FanoutSample.summarize(dir, model, docs, Duration.ofSeconds(5), out);
+
+            assertEquals(CompletionReason.FAILURE_TOLERANCE_EXCEEDED, result.completionReason());
+            assertTrue(result.failureCount() > FanoutSample.TOLERATED_FAILURES, "failures " + result.failureCount());
+            assertEquals(0, result.successCount(), "the readable documents come after the failures");
+            assertTrue(result.skippedCount() > 0, "documents not started once the tolerance was exceeded");
+            assertEquals(10, result.successCount() + result.failureCount() + result.startedCount()
+                    + result.skippedCount());
+            assertTrue(model.maxInFlight() <= FanoutSample.MAX_CONCURRENCY, "max in flight " + model.maxInFlight());
+            // Failed items went to the model; started ones may have (detached before or after their submit step);
+            // skipped ones did not.
+            List<String> sent = model.documents();
+            for (dev.cairn.BatchItem<String> item : result.items()) {
+                String id = docs.get(item.index()).id();
+                if (item.status() == BatchItemStatus.FAILED) {
+                    assertTrue(sent.contains(id), id + " failed without going to the model: " + sent);
+                } else if (item.status() == BatchItemStatus.SKIPPED) {
+                    assertFalse(sent.contains(id), id + " was skipped but went to the model: " + sent);
+                }
+            }
+            assertEquals(sent.size(), sent.stream().distinct().count(), "no document sent twice: " + sent);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void approvalNeedsTwoOfThreeAndEscalatesToTheManagerOtherwise(@TempDir Path dir) {
+        PrintStream out = quiet();
+        List<Scenario> scenarios = ApprovalSample.scenarios(Duration.ofMillis(250));
+        try (SimulatedHumans humans = new SimulatedHumans(out)) {
+            List<Object> outcomes = ApprovalSample.runScenarios(dir, humans, scenarios, out, null);
+
+            for (int i = 0; i < scenarios.size(); i++) {
+                assertEquals(null, ApprovalSample.problem(scenarios.get(i), outcomes.get(i)),
+                        scenarios.get(i).request().id() + ": " + outcomes.get(i));
+            }
+            // req-1: two approvals; carol had not answered when the round was decided.
+            ApprovalOutcome first = (ApprovalOutcome) outcomes.get(0);
+            assertEquals("APPROVED", first.decision());
+            assertFalse(first.escalated());
+            assertEquals(CompletionReason.MIN_SUCCESSFUL_REACHED, first.firstRound());
+            assertTrue(first.votes().get(2).startsWith("carol: no answer yet"), first.votes().toString());
+            // req-2: two approvers never answered; the manager approved.
+            ApprovalOutcome second = (ApprovalOutcome) outcomes.get(1);
+            assertEquals("APPROVED", second.decision());
+            assertEquals("manager", second.decidedBy());
+            assertTrue(second.votes().contains("bob: no answer within 1.000 s"), second.votes().toString());
+            // req-3: escalated, and the manager did not answer either.
+            ApprovalOutcome third = (ApprovalOutcome) outcomes.get(2);
+            assertEquals("REJECTED", third.decision());
+            assertTrue(third.escalated());
+            assertTrue(third.votes().get(third.votes().size() - 1).contains("no answer"), third.votes().toString());
+            // carol's very late answers were refused.
+            assertTrue(humans.lateAnswers().keySet().containsAll(List.of("req-1/carol", "req-3/carol")),
+                    humans.lateAnswers().toString());
+        }
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     }
 }
