@@ -981,6 +981,7 @@ final class ReplayContext implements DurableContext {
                     ? run.read(b.recorded.result(), Integer.class, "anyOf winner") : null;
 
             @Override
+            @SuppressWarnings("unchecked")
             CompletableFuture<Outcome<Object>> settled() {
                 if (winner != null) {
                     return all.get(winner).settled().thenApply(o -> (Outcome<Object>) (Outcome<?>) o);
