@@ -651,7 +651,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
             return List.of();
         }
         for (Checkpoint checkpoint : batch) {
-            validate(checkpoint);
+            Objects.requireNonNull(checkpoint, "checkpoint");
         }
         // Round k holds the k-th checkpoint of each execution: the checkpoints of one round touch distinct rows.
         List<List<Integer>> rounds = new ArrayList<>();
@@ -672,31 +672,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
         });
     }
 
-    private static void validate(Checkpoint checkpoint) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
-        Objects.requireNonNull(checkpoint.executionId(), "checkpoint.executionId");
-        Objects.requireNonNull(checkpoint.now(), "checkpoint.now");
-        for (OperationRecord op : checkpoint.operationInserts()) {
-            checkOwnership(checkpoint, op.executionId(), "operation " + op.operationId());
-        }
-        for (OperationRecord op : checkpoint.operationUpdates()) {
-            checkOwnership(checkpoint, op.executionId(), "operation " + op.operationId());
-        }
-        for (CallbackRecord callback : checkpoint.callbacks()) {
-            checkOwnership(checkpoint, callback.executionId(), "callback " + callback.id());
-        }
-        Transition t = checkpoint.transition();
-        if (t != null && (t.status() == null || t.status() == ExecutionStatus.RUNNING)) {
-            throw new IllegalArgumentException("not a transition out of RUNNING: " + t.status());
-        }
-    }
 
-    private static void checkOwnership(Checkpoint checkpoint, String executionId, String what) {
-        if (!checkpoint.executionId().equals(executionId)) {
-            throw new IllegalArgumentException(what + " belongs to execution " + executionId
-                    + ", not to the checkpoint's execution " + checkpoint.executionId());
-        }
-    }
 
     private void commitRound(Connection c, List<Checkpoint> batch, List<Integer> round, CommitOutcome[] outcomes)
             throws SQLException {

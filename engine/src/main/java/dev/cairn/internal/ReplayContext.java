@@ -167,6 +167,17 @@ final class ReplayContext implements DurableContext {
         write(scope, List.of(operation), List.of(), await);
     }
 
+    /** The STARTED record of context operation {@code id}, checkpointed (without waiting) the first time. */
+    private OperationRecord startContext(String id, OperationRecord recorded, Scope s, String subType, String name) {
+        Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
+        OperationRecord started = record(id, OperationType.CONTEXT, subType, name, OperationStatus.STARTED, 0, null,
+                null, null, startedAt, null);
+        if (recorded == null) {
+            write(s, List.of(started), List.of(), false);
+        }
+        return started;
+    }
+
     private static String requireName(String name, String what) {
         Objects.requireNonNull(name, what + " name");
         if (name.isBlank()) {
@@ -542,12 +553,7 @@ final class ReplayContext implements DurableContext {
             CallbackRecord cb = run.history.callbacksByOperation.get(id + "-1");
             throw callbackError("waitForCallback '" + name + "'", cb == null ? null : cb.id(), b.recorded.error());
         }
-        Instant startedAt = b.recorded != null ? b.recorded.startedAt() : run.clockNow();
-        OperationRecord started = record(id, OperationType.CONTEXT, "WaitForCallback", name, OperationStatus.STARTED, 0,
-                null, null, null, startedAt, null);
-        if (b.recorded == null) {
-            write(started, false);
-        }
+        OperationRecord started = startContext(id, b.recorded, scope, "WaitForCallback", name);
         ReplayContext child = new ReplayContext(run, scope, id);
         DurableCallback<T> callback = child.createCallback(name, resultType, config);
         try {
@@ -620,12 +626,7 @@ final class ReplayContext implements DurableContext {
             run.visitSubtree(id);
             throw new ChildContextFailedException(childFailure(id, name, recorded.error()), id, recorded.error());
         }
-        Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
-        OperationRecord started = record(id, OperationType.CONTEXT, subType, name, OperationStatus.STARTED, 0, null,
-                null, null, startedAt, null);
-        if (recorded == null) {
-            write(s, List.of(started), List.of(), false);
-        }
+        OperationRecord started = startContext(id, recorded, s, subType, name);
         ReplayContext child = new ReplayContext(run, s, id);
         T value;
         try {
@@ -736,12 +737,7 @@ final class ReplayContext implements DurableContext {
             run.visitSubtree(b.id);
             return run.read(b.recorded.result(), stateType.type(), "state of waitForCondition '" + name + "'");
         }
-        Instant startedAt = b.recorded != null ? b.recorded.startedAt() : run.clockNow();
-        OperationRecord started = record(b.id, OperationType.CONTEXT, "WaitForCondition", name, OperationStatus.STARTED,
-                0, null, null, null, startedAt, null);
-        if (b.recorded == null) {
-            write(started, false);
-        }
+        OperationRecord started = startContext(b.id, b.recorded, scope, "WaitForCondition", name);
         ReplayContext child = new ReplayContext(run, scope, b.id);
         S state = config.initialState();
         for (int attempt = 1; ; attempt++) {
@@ -776,12 +772,7 @@ final class ReplayContext implements DurableContext {
             run.visitSubtree(b.id);
             return run.read(b.recorded.result(), resultType.type(), "result of withRetry '" + name + "'");
         }
-        Instant startedAt = b.recorded != null ? b.recorded.startedAt() : run.clockNow();
-        OperationRecord started = record(b.id, OperationType.CONTEXT, "WithRetry", name, OperationStatus.STARTED, 0, null,
-                null, null, startedAt, null);
-        if (b.recorded == null) {
-            write(started, false);
-        }
+        OperationRecord started = startContext(b.id, b.recorded, scope, "WithRetry", name);
         ReplayContext child = new ReplayContext(run, scope, b.id);
         for (int attempt = 1; ; attempt++) {
             try {

@@ -28,9 +28,36 @@ public record Checkpoint(
         Transition transition,
         java.time.Instant now) {
 
+    /**
+     * @throws NullPointerException     if {@code executionId} or {@code now} is null
+     * @throws IllegalArgumentException if an operation or callback belongs to another execution, or the
+     *                                  transition is not a way out of RUNNING
+     */
     public Checkpoint {
+        java.util.Objects.requireNonNull(executionId, "executionId");
+        java.util.Objects.requireNonNull(now, "now");
         operationInserts = List.copyOf(operationInserts);
         operationUpdates = List.copyOf(operationUpdates);
         callbacks = List.copyOf(callbacks);
+        for (OperationRecord op : operationInserts) {
+            requireOwn(executionId, op.executionId(), "operation " + op.operationId());
+        }
+        for (OperationRecord op : operationUpdates) {
+            requireOwn(executionId, op.executionId(), "operation " + op.operationId());
+        }
+        for (CallbackRecord callback : callbacks) {
+            requireOwn(executionId, callback.executionId(), "callback " + callback.id());
+        }
+        if (transition != null && (transition.status() == null
+                || transition.status() == dev.cairn.ExecutionStatus.RUNNING)) {
+            throw new IllegalArgumentException("not a transition out of RUNNING: " + transition.status());
+        }
+    }
+
+    private static void requireOwn(String executionId, String owner, String what) {
+        if (!executionId.equals(owner)) {
+            throw new IllegalArgumentException(what + " belongs to execution " + owner
+                    + ", not to the checkpoint's execution " + executionId);
+        }
     }
 }

@@ -280,7 +280,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     @Override
     public List<CommitOutcome> commit(List<Checkpoint> batch) {
         for (Checkpoint checkpoint : batch) {
-            validate(checkpoint);
+            Objects.requireNonNull(checkpoint, "checkpoint");
         }
         synchronized (lock) {
             Undo undo = new Undo();
@@ -297,31 +297,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         }
     }
 
-    static void validate(Checkpoint checkpoint) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
-        Objects.requireNonNull(checkpoint.executionId(), "checkpoint.executionId");
-        Objects.requireNonNull(checkpoint.now(), "checkpoint.now");
-        for (OperationRecord op : checkpoint.operationInserts()) {
-            checkOwnership(checkpoint, op.executionId(), "operation " + op.operationId());
-        }
-        for (OperationRecord op : checkpoint.operationUpdates()) {
-            checkOwnership(checkpoint, op.executionId(), "operation " + op.operationId());
-        }
-        for (CallbackRecord callback : checkpoint.callbacks()) {
-            checkOwnership(checkpoint, callback.executionId(), "callback " + callback.id());
-        }
-        Transition t = checkpoint.transition();
-        if (t != null && (t.status() == null || t.status() == ExecutionStatus.RUNNING)) {
-            throw new IllegalArgumentException("not a transition out of RUNNING: " + t.status());
-        }
-    }
 
-    private static void checkOwnership(Checkpoint checkpoint, String executionId, String what) {
-        if (!checkpoint.executionId().equals(executionId)) {
-            throw new IllegalArgumentException(what + " belongs to execution " + executionId
-                    + ", not to the checkpoint's execution " + checkpoint.executionId());
-        }
-    }
 
     private CommitOutcome apply(Checkpoint cp, Undo undo) {
         ExecutionRecord e = executions.get(cp.executionId());
