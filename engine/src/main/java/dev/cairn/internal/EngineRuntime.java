@@ -271,14 +271,18 @@ public final class EngineRuntime implements DurableEngine {
 
     // ------------------------------------------------------------------ dispatching
 
-    /** Claims and runs an execution that became due, unless it is already queued or running here. */
-    void dispatch(String executionId) {
+    /**
+     * Claims and runs an execution that became due, unless it is already queued or running here.
+     *
+     * @return whether it was queued now
+     */
+    boolean dispatch(String executionId) {
         if (closing) {
-            return;
+            return false;
         }
         if (inFlight.putIfAbsent(executionId, Boolean.FALSE) != null) {
             inFlight.put(executionId, Boolean.TRUE);
-            return;
+            return false;
         }
         submit(executionId, () -> {
             Instant leaseNow = leaseClock().now();
@@ -286,6 +290,7 @@ public final class EngineRuntime implements DurableEngine {
                     leaseNow.plus(settings.leaseDuration()));
             claimed.ifPresent(runner::execute);
         });
+        return true;
     }
 
     private void submit(String executionId, Runnable work) {

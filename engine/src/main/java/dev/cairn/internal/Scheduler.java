@@ -122,8 +122,9 @@ final class Scheduler {
         if (pollDue) {
             lastPoll = real;
             for (String id : engine.store().findExpiredLeases(real, BATCH)) {
-                log.info("execution {}: its owner's lease ran out; taking it over", id);
-                engine.dispatch(id);
+                if (engine.dispatch(id)) {
+                    log.info("execution {}: its owner's lease ran out; taking it over", id);
+                }
             }
         }
         if (!real.isBefore(lastRenewal.plus(lease.dividedBy(3)))) {
