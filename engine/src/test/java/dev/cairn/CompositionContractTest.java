@@ -71,7 +71,8 @@ public abstract class CompositionContractTest {
     }
 
     private static void awaitStatus(DurableEngine engine, String id, ExecutionStatus status) {
-        await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(10)).until(() -> engine.describe(id).status() == status);
+        await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(10)).ignoreException(UnknownExecutionException.class)
+                .until(() -> engine.describe(id).status() == status);
     }
 
     private static <T> ExecutionHandle<T> start(DurableEngine engine, String fn, Object input, Class<T> type) {

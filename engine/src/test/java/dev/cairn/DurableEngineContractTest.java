@@ -107,7 +107,7 @@ public abstract class DurableEngineContractTest {
     }
 
     private void awaitStatus(DurableEngine engine, String id, ExecutionStatus status) {
-        await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(10))
+        await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(10)).ignoreException(UnknownExecutionException.class)
                 .until(() -> engine.describe(id).status() == status);
     }
 

@@ -368,33 +368,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
     /** {@inheritDoc} */
     @Override
     public CreateResult createExecution(NewExecution execution) {
-        Objects.requireNonNull(execution, "execution");
-        Objects.requireNonNull(execution.id(), "execution.id");
-        Objects.requireNonNull(execution.function(), "execution.function");
-        Objects.requireNonNull(execution.createdAt(), "execution.createdAt");
-        boolean owned = execution.owner() != null;
-        if (owned) {
-            Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
-        }
-        ExecutionRecord row = new ExecutionRecord(
-                execution.id(),
-                execution.name(),
-                execution.function(),
-                owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING,
-                execution.input(),
-                null,
-                null,
-                ms(execution.createdAt()),
-                ms(execution.createdAt()),
-                null,
-                owned ? null : ms(execution.createdAt()),
-                execution.owner(),
-                owned ? ms(execution.leaseUntil()) : null,
-                owned ? 1 : 0,
-                0,
-                null,
-                ms(execution.timeoutAt()),
-                execution.parentId());
+        ExecutionRecord row = newRow(execution);
         CreateResult result = inTransaction("create execution " + execution.id(), c -> {
             if (row.name() != null) {
                 Optional<ExecutionRecord> existing = selectExecutionByName(c, row.name());
@@ -422,6 +396,63 @@ public final class JdbcExecutionStore implements ExecutionStore {
                 .map(existing -> new CreateResult(existing, false))
                 .orElseThrow(() -> new StoreException("could not insert execution " + row.id()
                         + ": a unique constraint failed, but no execution is named " + row.name())));
+    }
+
+    @Override
+    public List<ExecutionRecord> createExecutions(List<NewExecution> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<ExecutionRecord> rows = new ArrayList<>(batch.size());
+        for (NewExecution execution : batch) {
+            if (execution.name() != null) {
+                throw new IllegalArgumentException("createExecutions takes unnamed executions; " + execution.id()
+                        + " is named " + execution.name());
+            }
+            rows.add(newRow(execution));
+        }
+        return inTransaction("create " + rows.size() + " execution(s)", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (ExecutionRecord row : rows) {
+                    bindExecution(ps, row);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return List.copyOf(rows);
+        });
+    }
+
+    /** The row a new execution starts as. */
+    private static ExecutionRecord newRow(NewExecution execution) {
+        Objects.requireNonNull(execution, "execution");
+        Objects.requireNonNull(execution.id(), "execution.id");
+        Objects.requireNonNull(execution.function(), "execution.function");
+        Objects.requireNonNull(execution.createdAt(), "execution.createdAt");
+        boolean owned = execution.owner() != null;
+        if (owned) {
+            Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
+        }
+        return new ExecutionRecord(
+                execution.id(),
+                execution.name(),
+                execution.function(),
+                owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING,
+                execution.input(),
+                null,
+                null,
+                ms(execution.createdAt()),
+                ms(execution.createdAt()),
+                null,
+                owned ? null : ms(execution.createdAt()),
+                execution.owner(),
+                owned ? ms(execution.leaseUntil()) : null,
+                owned ? 1 : 0,
+                0,
+                null,
+                ms(execution.timeoutAt()),
+                execution.parentId());
     }
 
     /** {@inheritDoc} */
@@ -676,9 +707,10 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     private void commitRound(Connection c, List<Checkpoint> batch, List<Integer> round, CommitOutcome[] outcomes)
             throws SQLException {
-        // 1. Fences: lock the executions' rows, in id order so that concurrent group commits lock in the same
-        // order, and check that each is still RUNNING at the checkpoint's version with no cancel request. A lock
-        // rather than an update: it writes nothing, and the row stays locked until the commit.
+        // 1. Fences: lock the executions' rows, in id order so that concurrent group commits lock in the same order,
+        // and check that each is still RUNNING at the checkpoint's version with no cancel request. A lock rather than
+        // an update: it writes less, and no claim can slip in before the commit. The transitions below check the
+        // version again as they write.
         List<Integer> order = new ArrayList<>(round);
         order.sort(Comparator.comparing(i -> batch.get(i).executionId()));
         List<Integer> accepted = new ArrayList<>();
@@ -794,15 +826,32 @@ public final class JdbcExecutionStore implements ExecutionStore {
         }
         String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
                 + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
-                + " updated_at = ? WHERE id = ?";
+                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING'";
         if (!others.isEmpty()) {
+            List<Integer> unknown = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(transition)) {
                 for (int i : others) {
-                    bindTransition(ps, batch.get(i));
+                    Checkpoint cp = batch.get(i);
+                    bindTransition(ps, cp);
+                    ps.setLong(10, cp.version());
                     ps.addBatch();
-                    outcomes[i] = CommitOutcome.APPLIED;
                 }
-                checkBatch(ps.executeBatch(), "apply transitions");
+                int[] counts = ps.executeBatch();
+                for (int k = 0; k < counts.length; k++) {
+                    int i = others.get(k);
+                    if (counts[k] == 1) {
+                        outcomes[i] = CommitOutcome.APPLIED;
+                    } else if (counts[k] == 0) {
+                        outcomes[i] = CommitOutcome.FENCED; // claimed away since the fence was read
+                    } else {
+                        unknown.add(i);
+                    }
+                }
+            }
+            for (int i : unknown) {
+                Optional<ExecutionRecord> row = selectExecution(c, batch.get(i).executionId(), false);
+                outcomes[i] = row.isPresent() && row.get().status() == batch.get(i).transition().status()
+                        && row.get().version() == batch.get(i).version() ? CommitOutcome.APPLIED : CommitOutcome.FENCED;
             }
         }
         if (!suspensions.isEmpty()) {
@@ -811,7 +860,8 @@ public final class JdbcExecutionStore implements ExecutionStore {
                 for (int i : suspensions) {
                     Checkpoint cp = batch.get(i);
                     bindTransition(ps, cp);
-                    ps.setLong(10, cp.transition().signals());
+                    ps.setLong(10, cp.version());
+                    ps.setLong(11, cp.transition().signals());
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
@@ -819,24 +869,31 @@ public final class JdbcExecutionStore implements ExecutionStore {
                     int i = suspensions.get(k);
                     if (counts[k] == 1) {
                         outcomes[i] = CommitOutcome.APPLIED;
-                    } else if (counts[k] == 0) {
-                        outcomes[i] = CommitOutcome.SIGNALLED;
                     } else {
                         unknown.add(i);
                     }
                 }
             }
+            // Nothing changed (or the driver would not say): a signal arrived, or the execution was claimed away.
             for (int i : unknown) {
-                Optional<ExecutionRecord> row = selectExecution(c, batch.get(i).executionId(), false);
-                outcomes[i] = row.isPresent() && row.get().status() == ExecutionStatus.SUSPENDED
-                        ? CommitOutcome.APPLIED : CommitOutcome.SIGNALLED;
+                Checkpoint cp = batch.get(i);
+                Optional<ExecutionRecord> row = selectExecution(c, cp.executionId(), false);
+                if (row.isEmpty() || row.get().version() != cp.version()) {
+                    outcomes[i] = CommitOutcome.FENCED;
+                } else if (row.get().status() == ExecutionStatus.SUSPENDED) {
+                    outcomes[i] = CommitOutcome.APPLIED;
+                } else if (row.get().status() == ExecutionStatus.RUNNING) {
+                    outcomes[i] = CommitOutcome.SIGNALLED;
+                } else {
+                    outcomes[i] = CommitOutcome.FENCED;
+                }
             }
         }
 
         // 7. Executions that ended signal the executions that invoked them.
         List<Integer> ended = new ArrayList<>(toCancel);
         for (int i : others) {
-            if (batch.get(i).transition().status().isTerminal()) {
+            if (outcomes[i] == CommitOutcome.APPLIED && batch.get(i).transition().status().isTerminal()) {
                 ended.add(i);
             }
         }

@@ -3,7 +3,9 @@ package dev.cairn.internal;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import dev.cairn.spi.Transition;
 import java.time.Instant;
@@ -18,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group-commit writer. Runs submit their checkpoints here; one thread takes whatever has queued up, merges
+ * The group-commit writer. Unnamed execution starts and runs' checkpoints are submitted here; one thread takes whatever has queued up, merges
  * it per execution and hands it to {@link ExecutionStore#commit} as one batch: one transaction, one round trip
  * for all the executions that checkpointed meanwhile. Each submitter's future completes after that commit.
+ *
+ * <p>Starts that queued up together are inserted in one transaction of their own ({@link
+ * ExecutionStore#createExecutions}), before the checkpoints of the same round.
  *
  * <p>Invariant: the writes of one execution are committed in the order they were submitted; a write that was
  * submitted without waiting is durable no later than any write submitted after it. This is what lets cheap
@@ -33,12 +38,16 @@ final class CheckpointWriter {
     private static final int MAX_BATCH = 512;
 
     private final ExecutionStore store;
-    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     /** One submitted checkpoint part and its waiter. */
     private record Pending(Checkpoint part, CompletableFuture<CommitOutcome> done) {
+    }
+
+    /** One submitted start and its waiter. */
+    private record PendingStart(NewExecution execution, CompletableFuture<ExecutionRecord> done) {
     }
 
     CheckpointWriter(ExecutionStore store, String nodeId) {
@@ -49,6 +58,17 @@ final class CheckpointWriter {
 
     void start() {
         thread.start();
+    }
+
+    /** Queues the insert of a new, unnamed execution; the future completes once it is committed. */
+    CompletableFuture<ExecutionRecord> submitStart(NewExecution execution) {
+        CompletableFuture<ExecutionRecord> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IllegalStateException("checkpoint writer stopped"));
+            return done;
+        }
+        queue.add(new PendingStart(execution, done));
+        return done;
     }
 
     CompletableFuture<CommitOutcome> submit(String executionId, long version, List<OperationRecord> inserts,
@@ -70,23 +90,42 @@ final class CheckpointWriter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Pending left;
+        Object left;
         while ((left = queue.poll()) != null) {
-            left.done.completeExceptionally(new IllegalStateException("engine closed before this checkpoint was written"));
+            IllegalStateException closed = new IllegalStateException("engine closed before this write was committed");
+            if (left instanceof Pending p) {
+                p.done.completeExceptionally(closed);
+            } else if (left instanceof PendingStart p) {
+                p.done.completeExceptionally(closed);
+            }
         }
     }
 
     private void loop() {
+        List<Object> taken = new ArrayList<>();
+        List<PendingStart> starts = new ArrayList<>();
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                Object first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                taken.add(first);
+                queue.drainTo(taken, MAX_BATCH - 1);
+                for (Object item : taken) {
+                    if (item instanceof PendingStart start) {
+                        starts.add(start);
+                    } else {
+                        batch.add((Pending) item);
+                    }
+                }
+                if (!starts.isEmpty()) {
+                    start(starts);
+                }
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -96,7 +135,26 @@ final class CheckpointWriter {
                     p.done.completeExceptionally(e);
                 }
             } finally {
+                taken.clear();
+                starts.clear();
                 batch.clear();
+            }
+        }
+    }
+
+    private void start(List<PendingStart> starts) {
+        List<NewExecution> executions = new ArrayList<>(starts.size());
+        for (PendingStart p : starts) {
+            executions.add(p.execution);
+        }
+        try {
+            List<ExecutionRecord> rows = store.createExecutions(executions);
+            for (int i = 0; i < starts.size(); i++) {
+                starts.get(i).done.complete(rows.get(i));
+            }
+        } catch (RuntimeException e) {
+            for (PendingStart p : starts) {
+                p.done.completeExceptionally(e);
             }
         }
     }

@@ -251,8 +251,21 @@ public final class EngineRuntime implements DurableEngine {
         Instant now = clock().now();
         Instant leaseUntil = leaseClock().now().plus(settings.leaseDuration());
         Instant timeoutAt = options.timeout() == null ? null : now.plus(options.timeout());
-        ExecutionStore.CreateResult created = settings.store().createExecution(new NewExecution(id, options.name(),
-                function.name(), data, now, nodeId, leaseUntil, timeoutAt));
+        NewExecution execution = new NewExecution(id, options.name(), function.name(), data, now, nodeId, leaseUntil,
+                timeoutAt);
+        if (options.name() == null) {
+            // Unnamed starts cannot collide: they are group-committed like checkpoints.
+            ExecutionRecord record;
+            try {
+                record = writer.submitStart(execution).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            inFlight.put(id, Boolean.FALSE);
+            submit(id, () -> runner.execute(record));
+            return new ExecutionHandleImpl<>(this, id, outputType);
+        }
+        ExecutionStore.CreateResult created = settings.store().createExecution(execution);
         ExecutionRecord record = created.record();
         if (!created.created()) {
             if (!record.function().equals(function.name()) || !record.input().equals(data)) {

@@ -41,6 +41,25 @@ public interface ExecutionStore extends AutoCloseable {
      */
     CreateResult createExecution(NewExecution execution);
 
+    /**
+     * Inserts several new executions, none of them named, in one transaction where the store can: the engine
+     * group-commits the starts that arrive together, as it does checkpoints.
+     *
+     * @return the inserted rows, in order
+     * @throws IllegalArgumentException if one of them has a name (named starts go through {@link #createExecution})
+     */
+    default List<ExecutionRecord> createExecutions(List<NewExecution> executions) {
+        List<ExecutionRecord> rows = new java.util.ArrayList<>(executions.size());
+        for (NewExecution execution : executions) {
+            if (execution.name() != null) {
+                throw new IllegalArgumentException("createExecutions takes unnamed executions; " + execution.id()
+                        + " is named " + execution.name());
+            }
+            rows.add(createExecution(execution).record());
+        }
+        return rows;
+    }
+
     /** The result of {@link #createExecution}. @param record the row @param created whether it was inserted */
     record CreateResult(ExecutionRecord record, boolean created) {
     }

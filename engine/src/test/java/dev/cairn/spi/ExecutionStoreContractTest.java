@@ -181,6 +181,23 @@ public abstract class ExecutionStoreContractTest {
         }
 
         @Test
+        void severalUnnamedExecutionsAreCreatedTogether() {
+            List<ExecutionRecord> rows = store.createExecutions(List.of(
+                    new NewExecution("g1", null, "fn", "1", T0, NODE_A, l(30), null),
+                    new NewExecution("g2", null, "fn", "2", T0, null, null, null)));
+            assertEquals(List.of("g1", "g2"), rows.stream().map(ExecutionRecord::id).toList());
+            assertEquals(rows.get(0), get("g1"));
+            assertEquals(ExecutionStatus.RUNNING, get("g1").status());
+            assertEquals(1, get("g1").version());
+            assertEquals(rows.get(1), get("g2"));
+            assertEquals(ExecutionStatus.PENDING, get("g2").status());
+            assertEquals(List.of(), store.createExecutions(List.of()));
+            assertThrows(IllegalArgumentException.class, () -> store.createExecutions(
+                    List.of(new NewExecution("g3", "named", "fn", "3", T0, null, null, null))));
+            assertTrue(store.findExecution("g3").isEmpty());
+        }
+
+        @Test
         void aTakenNameReturnsTheExistingExecutionAndWritesNothing() {
             ExecutionRecord first = store.createExecution(pending("e1", "order-42", T0)).record();
             ExecutionStore.CreateResult second = store.createExecution(pending("e2", "order-42", t(5)));
