@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class EngineRuntime implements DurableEngine {
 
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
+    private static final int WRITERS = 2;
 
     /** Everything the builder collected. */
     public record Settings(ExecutionStore store, List<Registration> registrations, Serializer serializer, Clock clock,
@@ -69,7 +70,11 @@ public final class EngineRuntime implements DurableEngine {
     private final Settings settings;
     private final String nodeId;
     private final FunctionRegistry registry = new FunctionRegistry();
-    private final CheckpointWriter writer;
+    /**
+     * The group-commit writers. Each execution always goes to the same one (by its id), which keeps its writes in
+     * order; two writers let one transaction be prepared while the other commits.
+     */
+    private final CheckpointWriter[] writers;
     private final Scheduler scheduler;
     private final ExecutionRunner runner = new ExecutionRunner(this);
     private final ThreadPoolExecutor workers;
@@ -97,7 +102,10 @@ public final class EngineRuntime implements DurableEngine {
                     t.setDaemon(true);
                     return t;
                 });
-        this.writer = new CheckpointWriter(settings.store(), nodeId);
+        this.writers = new CheckpointWriter[WRITERS];
+        for (int i = 0; i < WRITERS; i++) {
+            writers[i] = new CheckpointWriter(settings.store(), nodeId + "-" + i);
+        }
         this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-delays-" + nodeId);
             t.setDaemon(true);
@@ -135,7 +143,9 @@ public final class EngineRuntime implements DurableEngine {
         if (unparked > 0) {
             log.info("resuming {} parked executions whose functions are registered now", unparked);
         }
-        writer.start();
+        for (CheckpointWriter writer : writers) {
+            writer.start();
+        }
         scheduler.start();
         delays.scheduleWithFixedDelay(this::pollWaiters, settings.pollInterval().toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
@@ -161,7 +171,9 @@ public final class EngineRuntime implements DurableEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writer.stop(5_000);
+        for (CheckpointWriter writer : writers) {
+            writer.stop(5_000);
+        }
         workers.shutdownNow();
         delays.shutdownNow();
         branchThreads.shutdownNow();
@@ -257,7 +269,7 @@ public final class EngineRuntime implements DurableEngine {
             // Unnamed starts cannot collide: they are group-committed like checkpoints.
             ExecutionRecord record;
             try {
-                record = writer.submitStart(execution).join();
+                record = writer(id).submitStart(execution).join();
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
@@ -612,8 +624,9 @@ public final class EngineRuntime implements DurableEngine {
         return settings.leaseClock();
     }
 
-    CheckpointWriter writer() {
-        return writer;
+    /** The writer that an execution's writes go through. */
+    CheckpointWriter writer(String executionId) {
+        return writers[Math.floorMod(executionId.hashCode(), writers.length)];
     }
 
     Scheduler scheduler() {

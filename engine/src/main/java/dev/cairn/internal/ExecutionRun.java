@@ -193,7 +193,7 @@ final class ExecutionRun {
         for (CallbackRecord cb : callbacks) {
             history.callbacksByOperation.put(cb.operationId(), cb);
         }
-        CompletableFuture<CommitOutcome> done = engine.writer().submit(executionId(), execution.version(), inserts,
+        CompletableFuture<CommitOutcome> done = engine.writer(executionId()).submit(executionId(), execution.version(), inserts,
                 updates, callbacks, null, clockNow());
         history.lastWrite = done;
         return done;

@@ -183,7 +183,7 @@ final class ExecutionRunner {
     /** Writes the run's end; null if the store failed (the run is then retried). */
     private CommitOutcome commit(ExecutionRun run, Transition transition) {
         try {
-            return engine.writer().submit(run.execution.id(), run.execution.version(), List.of(), List.of(), List.of(),
+            return engine.writer(run.execution.id()).submit(run.execution.id(), run.execution.version(), List.of(), List.of(), List.of(),
                     transition, engine.clock().now()).join();
         } catch (CompletionException | IllegalStateException e) {
             if (engine.isClosing()) {
@@ -202,7 +202,7 @@ final class ExecutionRunner {
                 + " registered starts, or it is registered with DurableEngine.register";
         log.warn("execution {} parked: {}", execution.id(), message);
         try {
-            engine.writer().submit(execution.id(), execution.version(), List.of(), List.of(), List.of(),
+            engine.writer(execution.id()).submit(execution.id(), execution.version(), List.of(), List.of(), List.of(),
                     Transition.park(ErrorInfo.of("dev.cairn.UnknownFunctionException", message)), engine.clock().now())
                     .join();
         } catch (CompletionException | IllegalStateException e) {
