@@ -132,14 +132,16 @@ final class BatchRunner<T> {
                 start(i, itemOps, inFlight, scopes);
             }
             // Settle what has finished; suspend if everything in flight is waiting and nothing more can start.
-            boolean anyRunning = false;
+            // The futures seen running in this pass: waited on below even if they finish meanwhile, so the wait
+            // is never on an empty set (which would never complete).
+            List<CompletableFuture<?>> running = new ArrayList<>();
             boolean progressed = false;
             Instant wake = null;
             boolean firstBlocked = true;
             for (Map.Entry<Integer, CompletableFuture<Outcome<T>>> e : new ArrayList<>(inFlight.entrySet())) {
                 CompletableFuture<Outcome<T>> f = e.getValue();
                 if (!f.isDone()) {
-                    anyRunning = true;
+                    running.add(f);
                     continue;
                 }
                 Outcome<T> o = f.join();
@@ -183,7 +185,7 @@ final class BatchRunner<T> {
             if (progressed) {
                 continue;
             }
-            if (!anyRunning) {
+            if (running.isEmpty()) {
                 if (inFlight.isEmpty() && next >= n) {
                     continue; // everything finished: decide() completes the batch
                 }
@@ -192,12 +194,6 @@ final class BatchRunner<T> {
                     throw ctx.scope.suspend(wake);
                 }
                 continue;
-            }
-            List<CompletableFuture<?>> running = new ArrayList<>();
-            for (CompletableFuture<Outcome<T>> f : inFlight.values()) {
-                if (!f.isDone()) {
-                    running.add(f);
-                }
             }
             CompletableFuture.anyOf(running.toArray(new CompletableFuture<?>[0])).join();
         }
