@@ -1013,11 +1013,18 @@ public final class JdbcExecutionStore implements ExecutionStore {
         Map<String, FenceRow> rows = new HashMap<>();
         List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
         for (List<String> chunk : chunks(distinct)) {
+            // The list is padded (repeating its last id) to a power of two, so that the few statement texts this
+            // makes are parsed once and then found in the driver's or the database's statement cache.
+            int size = Math.min(IN_LIST_CHUNK, Integer.highestOneBit(Math.max(1, chunk.size() - 1)) << 1);
+            size = Math.max(size, chunk.size());
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, cancel_reason FROM "
-                    + executions + " WHERE id IN (" + placeholders(chunk.size()) + ") FOR UPDATE")) {
+                    + executions + " WHERE id IN (" + placeholders(size) + ") FOR UPDATE")) {
                 int i = 1;
                 for (String id : chunk) {
                     ps.setString(i++, id);
+                }
+                while (i <= size) {
+                    ps.setString(i++, chunk.get(chunk.size() - 1));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

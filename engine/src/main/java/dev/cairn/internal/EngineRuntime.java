@@ -259,7 +259,7 @@ public final class EngineRuntime implements DurableEngine {
                     + "' cannot be serialized: " + e.getMessage(), e);
         }
         checkPayloadSize(data, "the input of an execution of '" + function.name() + "'");
-        String id = UUID.randomUUID().toString();
+        String id = ExecutionIds.next(leaseClock().now());
         Instant now = clock().now();
         Instant leaseUntil = leaseClock().now().plus(settings.leaseDuration());
         Instant timeoutAt = options.timeout() == null ? null : now.plus(options.timeout());
@@ -273,6 +273,8 @@ public final class EngineRuntime implements DurableEngine {
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
+            // A new execution has no history: the first run need not read one.
+            histories.put(id, new ExecutionHistory(new History(List.of(), List.of()), record.version() - 1));
             inFlight.put(id, Boolean.FALSE);
             submit(id, () -> runner.execute(record));
             return new ExecutionHandleImpl<>(this, id, outputType);
@@ -381,6 +383,14 @@ public final class EngineRuntime implements DurableEngine {
     // ------------------------------------------------------------------ results
 
     /** Completes the waiters of an execution that ended here. */
+    /** Completes the waiters of an execution that ended here, with its final row as this node wrote it. */
+    void ended(ExecutionRecord finalRow) {
+        CompletableFuture<ExecutionRecord> waiter = waiters.remove(finalRow.id());
+        if (waiter != null) {
+            waiter.complete(finalRow);
+        }
+    }
+
     void ended(String executionId) {
         CompletableFuture<ExecutionRecord> waiter = waiters.get(executionId);
         if (waiter != null) {

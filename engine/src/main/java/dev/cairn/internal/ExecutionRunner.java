@@ -152,7 +152,15 @@ final class ExecutionRunner {
                 log.info("execution {} ({}) failed: {}", run.execution.id(), run.function.name(),
                         transition.error().summary());
             }
-            engine.ended(run.execution.id());
+            if (outcome == CommitOutcome.APPLIED) {
+                ExecutionRecord e = run.execution;
+                Instant now = engine.clock().now();
+                engine.ended(new ExecutionRecord(e.id(), e.name(), e.function(), transition.status(), e.input(),
+                        transition.output(), transition.error(), e.createdAt(), now, now, null, null, null, e.version(),
+                        e.signals(), e.cancelReason(), e.timeoutAt(), e.parentId()));
+            } else {
+                engine.ended(run.execution.id());
+            }
             if (run.execution.parentId() != null) {
                 engine.dispatch(run.execution.parentId());
             }
