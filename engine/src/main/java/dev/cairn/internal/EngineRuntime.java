@@ -608,7 +608,8 @@ public final class EngineRuntime implements DurableEngine {
     // ------------------------------------------------------------------ shared with runs
 
     void checkPayloadSize(String data, String what) {
-        if (data.length() > settings.maxPayloadBytes() / 4 || data.length() > 1024) {
+        // A char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars): only a long text needs counting.
+        if (data.length() * 3L > settings.maxPayloadBytes()) {
             int bytes = data.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > settings.maxPayloadBytes()) {
                 throw new SerializationException(what + " is " + bytes + " bytes when serialized; the limit is "

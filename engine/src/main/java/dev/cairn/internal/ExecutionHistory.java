@@ -1,12 +1,10 @@
 package dev.cairn.internal;
 
 import dev.cairn.spi.CallbackRecord;
-import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.History;
 import dev.cairn.spi.OperationRecord;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What replay reads: an execution's checkpointed operations by id and its callbacks by operation id. Loaded once
@@ -18,7 +16,6 @@ final class ExecutionHistory {
     final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
     final Map<String, CallbackRecord> callbacksByOperation = new ConcurrentHashMap<>();
     long version;
-    volatile CompletableFuture<CommitOutcome> lastWrite;
 
     ExecutionHistory(History history, long version) {
         for (OperationRecord op : history.operations()) {

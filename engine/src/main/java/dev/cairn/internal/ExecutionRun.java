@@ -6,7 +6,6 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.OperationRecord;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -195,7 +194,6 @@ final class ExecutionRun {
         }
         CompletableFuture<CommitOutcome> done = engine.writer(executionId()).submit(executionId(), execution.version(), inserts,
                 updates, callbacks, null, clockNow());
-        history.lastWrite = done;
         return done;
     }
 
@@ -221,7 +219,4 @@ final class ExecutionRun {
         }
     }
 
-    static String utf8Size(String data) {
-        return data.getBytes(StandardCharsets.UTF_8).length + " bytes";
-    }
 }

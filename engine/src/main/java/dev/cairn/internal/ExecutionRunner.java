@@ -70,7 +70,7 @@ final class ExecutionRunner {
         try {
             input = run.read(execution.input(), function.inputType(), "input");
         } catch (SerializationException e) {
-            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(e)), null);
+            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(e)));
         }
         ReplayContext ctx = new ReplayContext(run, run.rootScope, null);
         Object output = null;
@@ -98,7 +98,7 @@ final class ExecutionRunner {
             return abandoned(run, run.abandoned.reason);
         }
         if (run.nonDeterminism != null) {
-            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(run.nonDeterminism)), null);
+            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(run.nonDeterminism)));
         }
         if (run.rootScope.suspension != null) {
             return suspend(run, Outcome.earliest(run.rootScope.suspension.wakeAt, execution.timeoutAt()));
@@ -107,15 +107,15 @@ final class ExecutionRunner {
             throw error;
         }
         if (failure != null) {
-            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(failure)), null);
+            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(failure)));
         }
         String data;
         try {
             data = run.payload(output, "the output");
         } catch (SerializationException e) {
-            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(e)), null);
+            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(e)));
         }
-        return end(run, Transition.succeed(data), data);
+        return end(run, Transition.succeed(data));
     }
 
     private RunEnd suspend(ExecutionRun run, Instant wakeAt) {
@@ -144,7 +144,7 @@ final class ExecutionRunner {
         }
     }
 
-    private RunEnd end(ExecutionRun run, Transition transition, String output) {
+    private RunEnd end(ExecutionRun run, Transition transition) {
         CommitOutcome outcome = commit(run, transition);
         engine.invalidateHistory(run.execution.id());
         if (outcome == CommitOutcome.APPLIED || outcome == CommitOutcome.CANCELLED) {
@@ -181,8 +181,7 @@ final class ExecutionRunner {
             case FENCED -> log.info("execution {} was taken over by another node; this run stops", run.execution.id());
             case TIMED_OUT -> {
                 return end(run, Transition.end(ExecutionStatus.TIMED_OUT, ErrorInfo.of("dev.cairn.ExecutionTimedOut",
-                        "execution " + run.execution.id() + " ran past its timeout at " + run.execution.timeoutAt())),
-                        null);
+                        "execution " + run.execution.id() + " ran past its timeout at " + run.execution.timeoutAt())));
             }
         }
         return RunEnd.DONE;

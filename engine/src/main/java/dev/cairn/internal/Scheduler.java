@@ -87,10 +87,6 @@ final class Scheduler {
         LockSupport.unpark(thread);
     }
 
-    int pendingTimers() {
-        return wheel.size();
-    }
-
     private void loop() {
         while (running) {
             try {

@@ -1,5 +1,6 @@
 package dev.cairn.jdbc.cluster;
 
+import dev.cairn.jdbc.ChildJvm;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.DurableEngine;
-import dev.cairn.DurableFunction;
 import dev.cairn.ExecutionDescription;
 import dev.cairn.ExecutionHandle;
 import dev.cairn.ExecutionStatus;

@@ -6,21 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.cairn.DurableEngine;
 import dev.cairn.StepInterruptedException;
-import dev.cairn.jdbc.JdbcExecutionStore;
+import dev.cairn.jdbc.ChildJvm;
 import dev.cairn.jdbc.crash.CrashWorker.Kind;
 import dev.cairn.jdbc.crash.CrashWorker.Op;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -30,15 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,8 +81,8 @@ class CrashRecoveryTest {
         System.out.println("CrashRecoveryTest seed=" + seed + " (rerun with -Dcrash.seed=" + seed + ")");
         Path dbFile = tmp.resolve("db").resolve("crash");
         Files.createDirectories(dbFile.getParent());
-        String java = javaBinary();
-        String classpath = childClasspath();
+        String java = ChildJvm.javaBinary();
+        String classpath = ChildJvm.classpath();
         System.out.println("  child JVM: " + java + ", classpath of " + classpath.split(File.pathSeparator).length
                 + " entries (surefire.test.class.path " + (System.getProperty("surefire.test.class.path") == null
                 ? "not set" : "set") + ")");
@@ -116,7 +106,7 @@ class CrashRecoveryTest {
                 run++;
                 break;
             }
-            String status = lastLine(out, "STATUS");
+            String status = ChildJvm.lastLine(out, "STATUS");
             child.destroyForcibly();
             assertTrue(child.waitFor(20, TimeUnit.SECONDS), "killed child did not exit\n" + tails());
             int exit = child.exitValue();
@@ -124,7 +114,7 @@ class CrashRecoveryTest {
             killReports.add("run " + run + " (" + (exclusive ? "exclusive" : "lease takeover") + "): killed "
                     + delay + " ms after STARTED, exit " + exit + ", last " + status);
             assertEquals(SIGKILL_EXIT, exit, "destroyForcibly() should SIGKILL the child (exit 137)\n" + tails());
-            assertTrue(!read(out).contains(CrashWorker.SHUTDOWN_HOOK),
+            assertTrue(!ChildJvm.read(out).contains(CrashWorker.SHUTDOWN_HOOK),
                     "the child ran its shutdown hooks, so it was not killed with SIGKILL\n" + tails());
         }
         int kills = statusAtKill.size();
@@ -138,14 +128,14 @@ class CrashRecoveryTest {
                 await("final run " + run + " to end every execution")
                         .atMost(FINAL_RUN_LIMIT.plusSeconds(10))
                         .pollInterval(Duration.ofMillis(100))
-                        .until(() -> !last.isAlive() || read(out).contains(CrashWorker.ALL_DONE));
+                        .until(() -> !last.isAlive() || ChildJvm.read(out).contains(CrashWorker.ALL_DONE));
                 assertTrue(last.waitFor(30, TimeUnit.SECONDS), "final child did not exit after ALL DONE\n" + tails());
             } catch (ConditionTimeoutException e) {
-                fail("executions did not all end within " + FINAL_RUN_LIMIT + "; last status: " + lastLine(out, "STATUS")
+                fail("executions did not all end within " + FINAL_RUN_LIMIT + "; last status: " + ChildJvm.lastLine(out, "STATUS")
                         + "\n" + tails(), e);
             }
             killReports.add("run " + run + " (" + (exclusive ? "exclusive" : "lease takeover") + "): final, exit "
-                    + last.exitValue() + ", " + lastLine(out, CrashWorker.ALL_DONE));
+                    + last.exitValue() + ", " + ChildJvm.lastLine(out, CrashWorker.ALL_DONE));
             assertEquals(0, last.exitValue(), "final child run failed\n" + tails());
         }
         long elapsed = (System.nanoTime() - t0) / 1_000_000;
@@ -382,7 +372,7 @@ class CrashRecoveryTest {
     private void awaitMarker(Path out, String marker, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (read(out).contains(marker)) {
+            if (ChildJvm.read(out).contains(marker)) {
                 return;
             }
             if (!child.isAlive()) {
@@ -393,29 +383,13 @@ class CrashRecoveryTest {
         fail("child did not print " + marker + " within " + limit + "\n" + tails());
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static String lastLine(Path file, String prefix) {
-        String found = null;
-        for (String line : read(file).split("\n")) {
-            if (line.startsWith(prefix)) {
-                found = line;
-            }
-        }
-        return found;
-    }
 
     /** The WARN and ERROR lines the children logged (slf4j-simple), for the test's output. */
     private List<String> childWarnings() {
         List<String> lines = new ArrayList<>();
         for (Path log : logs) {
-            for (String line : read(log).split("\n")) {
+            for (String line : ChildJvm.read(log).split("\n")) {
                 if (line.contains(" WARN ") || line.contains(" ERROR ")) {
                     lines.add(log.getFileName() + ": " + line);
                 }
@@ -430,7 +404,7 @@ class CrashRecoveryTest {
         for (int k = 0; k < logs.size(); k++) {
             Path log = logs.get(k);
             boolean lastRun = k >= logs.size() - 2;
-            String[] lines = read(log).split("\n");
+            String[] lines = ChildJvm.read(log).split("\n");
             int keep = lastRun ? 60 : 20;
             sb.append("----- ").append(log.getFileName()).append(" (last ").append(Math.min(keep, lines.length))
                     .append(" of ").append(lines.length).append(" lines)\n");
@@ -442,69 +416,6 @@ class CrashRecoveryTest {
     }
 
     /** The java binary of this JVM. */
-    private static String javaBinary() {
-        String command = ProcessHandle.current().info().command().orElse(null);
-        if (command != null && Files.isExecutable(Path.of(command))) {
-            return command;
-        }
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
-    /**
-     * The test classpath. In a surefire fork {@code java.class.path} may be only the booter jar, whose manifest
-     * lists the real classpath; surefire also sets {@code surefire.test.class.path}. The code sources of the
-     * classes the child needs are added in any case.
-     */
-    static String childClasspath() throws IOException {
-        LinkedHashSet<String> entries = new LinkedHashSet<>();
-        for (String property : new String[] {"surefire.test.class.path", "java.class.path", "jdk.module.path"}) {
-            String value = System.getProperty(property);
-            if (value == null || value.isBlank()) {
-                continue;
-            }
-            for (String entry : value.split(File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    entries.add(Path.of(entry).toAbsolutePath().toString());
-                    entries.addAll(manifestClassPath(Path.of(entry)));
-                }
-            }
-        }
-        for (Class<?> needed : new Class<?>[] {CrashWorker.class, JdbcExecutionStore.class, DurableEngine.class,
-                HikariDataSource.class, org.h2.Driver.class, org.slf4j.LoggerFactory.class, ObjectMapper.class}) {
-            CodeSource source = needed.getProtectionDomain().getCodeSource();
-            if (source != null && source.getLocation() != null) {
-                try {
-                    entries.add(Path.of(source.getLocation().toURI()).toAbsolutePath().toString());
-                } catch (URISyntaxException | IllegalArgumentException e) {
-                    // not a file: rely on the properties
-                }
-            }
-        }
-        entries.removeIf(e -> !Files.exists(Path.of(e)));
-        return String.join(File.pathSeparator, entries);
-    }
 
-    /** The Class-Path entries of a manifest-only jar (surefire's booter), as absolute paths. */
-    private static List<String> manifestClassPath(Path entry) throws IOException {
-        List<String> result = new ArrayList<>();
-        if (!Files.isRegularFile(entry) || !entry.getFileName().toString().endsWith(".jar")) {
-            return result;
-        }
-        try (JarFile jar = new JarFile(entry.toFile())) {
-            Manifest manifest = jar.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
-            if (classPath == null) {
-                return result;
-            }
-            URI base = entry.toAbsolutePath().getParent().toUri();
-            for (String item : classPath.trim().split("\\s+")) {
-                try {
-                    result.add(Path.of(base.resolve(item)).toAbsolutePath().toString());
-                } catch (IllegalArgumentException e) {
-                    // not a file URI
-                }
-            }
-        }
-        return result;
-    }
 }

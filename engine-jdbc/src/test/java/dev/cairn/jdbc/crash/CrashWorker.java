@@ -144,6 +144,20 @@ public final class CrashWorker {
                 + ";LOCK_TIMEOUT=10000";
     }
 
+    /** A pool on the H2 file, shared by the store and the side-effect tables. */
+    static HikariDataSource openPool(Path dbFile, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setDriverClassName("org.h2.Driver");
+        config.setJdbcUrl(url(dbFile));
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(16);
+        config.setMinimumIdle(1);
+        config.setMaxLifetime(0);
+        return new HikariDataSource(config);
+    }
+
     static void createTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS side_effects ("
@@ -250,15 +264,7 @@ public final class CrashWorker {
         long pid = ProcessHandle.current().pid();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> out(SHUTDOWN_HOOK)));
 
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("crash-worker-" + runNo);
-        config.setDriverClassName("org.h2.Driver");
-        config.setJdbcUrl(url(dbFile));
-        config.setUsername("sa");
-        config.setPassword("");
-        config.setMaximumPoolSize(16);
-        config.setMinimumIdle(1);
-        HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource ds = openPool(dbFile, "crash-worker-" + runNo);
         try (Connection c = ds.getConnection()) {
             createTables(c);
         }

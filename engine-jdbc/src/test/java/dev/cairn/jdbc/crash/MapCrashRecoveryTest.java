@@ -6,18 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.cairn.DurableEngine;
-import dev.cairn.jdbc.JdbcExecutionStore;
-import java.io.File;
+import dev.cairn.jdbc.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -34,8 +27,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -140,8 +131,8 @@ class MapCrashRecoveryTest {
         Random random = new Random(seed);
         Path dbFile = tmp.resolve("db").resolve("mapcrash");
         Files.createDirectories(dbFile.getParent());
-        String java = javaBinary();
-        String classpath = childClasspath();
+        String java = ChildJvm.javaBinary();
+        String classpath = ChildJvm.classpath();
         long t0 = System.nanoTime();
 
         List<String> reports = new ArrayList<>();
@@ -165,12 +156,12 @@ class MapCrashRecoveryTest {
             assertTrue(child.waitFor(20, TimeUnit.SECONDS), "killed child did not exit\n" + tails());
             int exit = child.exitValue();
             assertEquals(SIGKILL_EXIT, exit, "destroyForcibly() should SIGKILL the child (exit 137)\n" + tails());
-            assertTrue(!read(out).contains(MapCrashWorker.SHUTDOWN_HOOK),
+            assertTrue(!ChildJvm.read(out).contains(MapCrashWorker.SHUTDOWN_HOOK),
                     "the child ran its shutdown hooks, so it was not killed with SIGKILL\n" + tails());
             Snapshot snapshot = snapshot(dbFile, run, delay);
             snapshots.add(snapshot);
             reports.add((exclusive ? "exclusive " : "lease-takeover ") + snapshot + "; last child "
-                    + lastLine(out, "STATUS"));
+                    + ChildJvm.lastLine(out, "STATUS"));
         }
 
         if (!finishedEarly) {
@@ -181,17 +172,17 @@ class MapCrashRecoveryTest {
                 await("final run " + run + " to end every execution")
                         .atMost(FINAL_RUN_LIMIT.plusSeconds(10))
                         .pollInterval(Duration.ofMillis(100))
-                        .until(() -> !last.isAlive() || read(out).contains(MapCrashWorker.ALL_DONE));
+                        .until(() -> !last.isAlive() || ChildJvm.read(out).contains(MapCrashWorker.ALL_DONE));
                 assertTrue(last.waitFor(30, TimeUnit.SECONDS), "final child did not exit after ALL DONE\n" + tails());
             } catch (ConditionTimeoutException e) {
                 last.destroyForcibly();
                 last.waitFor(20, TimeUnit.SECONDS);
                 fail("executions did not all end within " + FINAL_RUN_LIMIT + "; last status: "
-                        + lastLine(out, "STATUS") + "\n" + String.join("\n", reports) + "\n" + dbReport(dbFile)
+                        + ChildJvm.lastLine(out, "STATUS") + "\n" + String.join("\n", reports) + "\n" + dbReport(dbFile)
                         + "\n" + tails(), e);
             }
             reports.add("run " + run + " (" + (exclusive ? "exclusive" : "lease takeover") + "): final, exit "
-                    + last.exitValue() + ", " + lastLine(out, MapCrashWorker.ALL_DONE));
+                    + last.exitValue() + ", " + ChildJvm.lastLine(out, MapCrashWorker.ALL_DONE));
             if (last.exitValue() != 0) {
                 fail("final child run failed (exit " + last.exitValue() + "; " + MapCrashWorker.STALL_EXIT
                         + " = stalled: nothing changed for " + MapCrashWorker.STALL.toSeconds() + " s, thread dump in"
@@ -258,7 +249,7 @@ class MapCrashRecoveryTest {
 
     /** Reads the database of the killed child (the file is free once the process is dead). */
     private static Snapshot snapshot(Path dbFile, int run, long delay) throws SQLException {
-        try (Connection c = DriverManager.getConnection(MapCrashWorker.url(dbFile), "sa", "");
+        try (Connection c = DriverManager.getConnection(CrashWorker.url(dbFile), "sa", "");
              Statement s = c.createStatement()) {
             Map<String, Long> items = groupCount(s, "SELECT status, COUNT(*) FROM cairn_operations"
                     + " WHERE sub_type = 'MapItem' GROUP BY status");
@@ -328,7 +319,7 @@ class MapCrashRecoveryTest {
         Map<String, Boolean> pendingDone = new HashMap<>();
         List<Completion> completions = new ArrayList<>();
 
-        try (Connection c = DriverManager.getConnection(MapCrashWorker.url(dbFile), "sa", "");
+        try (Connection c = DriverManager.getConnection(CrashWorker.url(dbFile), "sa", "");
              Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT seq, execution, item, kind, callback_id, val, attempt, run_no,"
                     + " at_ms FROM map_side_effects ORDER BY seq")) {
@@ -704,7 +695,7 @@ class MapCrashRecoveryTest {
     private void awaitMarker(Path out, String marker, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (read(out).contains(marker)) {
+            if (ChildJvm.read(out).contains(marker)) {
                 return;
             }
             if (!child.isAlive()) {
@@ -715,29 +706,13 @@ class MapCrashRecoveryTest {
         fail("child did not print " + marker + " within " + limit + "\n" + tails());
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static String lastLine(Path file, String prefix) {
-        String found = null;
-        for (String line : read(file).split("\n")) {
-            if (line.startsWith(prefix)) {
-                found = line;
-            }
-        }
-        return found;
-    }
 
     /** The WARN and ERROR lines the children logged (slf4j-simple), and the external system's complaints. */
     private List<String> childWarnings() {
         List<String> lines = new ArrayList<>();
         for (Path log : logs) {
-            for (String line : read(log).split("\n")) {
+            for (String line : ChildJvm.read(log).split("\n")) {
                 if (line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("EXTERNAL")) {
                     lines.add(log.getFileName() + ": " + line);
                 }
@@ -752,7 +727,7 @@ class MapCrashRecoveryTest {
         for (int k = 0; k < logs.size(); k++) {
             Path log = logs.get(k);
             boolean lastRun = k >= logs.size() - 2;
-            String[] lines = read(log).split("\n");
+            String[] lines = ChildJvm.read(log).split("\n");
             int keep = !lastRun ? 20 : log.toString().endsWith(".err") ? 250 : 60;
             sb.append("----- ").append(log.getFileName()).append(" (last ").append(Math.min(keep, lines.length))
                     .append(" of ").append(lines.length).append(" lines)\n");
@@ -764,69 +739,6 @@ class MapCrashRecoveryTest {
     }
 
     /** The java binary of this JVM. */
-    private static String javaBinary() {
-        String command = ProcessHandle.current().info().command().orElse(null);
-        if (command != null && Files.isExecutable(Path.of(command))) {
-            return command;
-        }
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
-    /**
-     * The test classpath. In a surefire fork {@code java.class.path} may be only the booter jar, whose manifest
-     * lists the real classpath; surefire also sets {@code surefire.test.class.path}. The code sources of the
-     * classes the child needs are added in any case.
-     */
-    private static String childClasspath() throws IOException {
-        LinkedHashSet<String> entries = new LinkedHashSet<>();
-        for (String property : new String[] {"surefire.test.class.path", "java.class.path", "jdk.module.path"}) {
-            String value = System.getProperty(property);
-            if (value == null || value.isBlank()) {
-                continue;
-            }
-            for (String entry : value.split(File.pathSeparator)) {
-                if (!entry.isBlank()) {
-                    entries.add(Path.of(entry).toAbsolutePath().toString());
-                    entries.addAll(manifestClassPath(Path.of(entry)));
-                }
-            }
-        }
-        for (Class<?> needed : new Class<?>[] {MapCrashWorker.class, JdbcExecutionStore.class, DurableEngine.class,
-                HikariDataSource.class, org.h2.Driver.class, org.slf4j.LoggerFactory.class, ObjectMapper.class}) {
-            CodeSource source = needed.getProtectionDomain().getCodeSource();
-            if (source != null && source.getLocation() != null) {
-                try {
-                    entries.add(Path.of(source.getLocation().toURI()).toAbsolutePath().toString());
-                } catch (URISyntaxException | IllegalArgumentException e) {
-                    // not a file: rely on the properties
-                }
-            }
-        }
-        entries.removeIf(e -> !Files.exists(Path.of(e)));
-        return String.join(File.pathSeparator, entries);
-    }
 
-    /** The Class-Path entries of a manifest-only jar (surefire's booter), as absolute paths. */
-    private static List<String> manifestClassPath(Path entry) throws IOException {
-        List<String> result = new ArrayList<>();
-        if (!Files.isRegularFile(entry) || !entry.getFileName().toString().endsWith(".jar")) {
-            return result;
-        }
-        try (JarFile jar = new JarFile(entry.toFile())) {
-            Manifest manifest = jar.getManifest();
-            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
-            if (classPath == null) {
-                return result;
-            }
-            URI base = entry.toAbsolutePath().getParent().toUri();
-            for (String item : classPath.trim().split("\\s+")) {
-                try {
-                    result.add(Path.of(base.resolve(item)).toAbsolutePath().toString());
-                } catch (IllegalArgumentException e) {
-                    // not a file URI
-                }
-            }
-        }
-        return result;
-    }
 }

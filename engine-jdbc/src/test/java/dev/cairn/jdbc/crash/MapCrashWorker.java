@@ -1,6 +1,5 @@
 package dev.cairn.jdbc.crash;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.BatchItem;
 import dev.cairn.BatchItemStatus;
@@ -118,14 +117,6 @@ public final class MapCrashWorker {
             parts.add(expectedItemResult(e, k));
         }
         return String.join(",", parts);
-    }
-
-    /** The H2 URL, with the same durability options as {@code JdbcExecutionStore.h2(...)}. */
-    static String url(Path dbFile) {
-        return "jdbc:h2:file:" + dbFile.toAbsolutePath()
-                + ";WRITE_DELAY=0"
-                + ";DB_CLOSE_ON_EXIT=FALSE"
-                + ";LOCK_TIMEOUT=10000";
     }
 
     static void createTables(Connection c) throws SQLException {
@@ -469,16 +460,7 @@ public final class MapCrashWorker {
         long pid = ProcessHandle.current().pid();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> out(SHUTDOWN_HOOK)));
 
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("map-crash-worker-" + runNo);
-        config.setDriverClassName("org.h2.Driver");
-        config.setJdbcUrl(url(dbFile));
-        config.setUsername("sa");
-        config.setPassword("");
-        config.setMaximumPoolSize(16);
-        config.setMinimumIdle(1);
-        config.setMaxLifetime(0);
-        HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource ds = CrashWorker.openPool(dbFile, "map-crash-worker-" + runNo);
         try (Connection c = ds.getConnection()) {
             createTables(c);
         }

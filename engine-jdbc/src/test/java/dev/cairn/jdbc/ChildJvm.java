@@ -1,9 +1,8 @@
-package dev.cairn.jdbc.cluster;
+package dev.cairn.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.DurableEngine;
-import dev.cairn.jdbc.JdbcExecutionStore;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,16 +19,16 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * Launching a JVM with the test classpath (the approach of {@code dev.cairn.jdbc.crash.CrashRecoveryTest}), and
+ * Launching a JVM with the test classpath, for the tests that kill real processes (crash and cluster tests), and
  * reading its output.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private ChildJvm() {
     }
 
     /** The command line to run {@code main} with {@code args} in a JVM with this test's classpath. */
-    static List<String> command(Class<?> main, List<String> args) throws IOException {
+    public static List<String> command(Class<?> main, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
@@ -40,7 +39,8 @@ final class ChildJvm {
         return command;
     }
 
-    static String read(Path file) {
+    /** A file's text, or "" if it does not exist. */
+    public static String read(Path file) {
         try {
             return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -48,8 +48,19 @@ final class ChildJvm {
         }
     }
 
+    /** The last line of a file that starts with {@code prefix}, or null. */
+    public static String lastLine(Path file, String prefix) {
+        String found = null;
+        for (String line : read(file).split("\n")) {
+            if (line.startsWith(prefix)) {
+                found = line;
+            }
+        }
+        return found;
+    }
+
     /** The last {@code keep} lines of each file, for failure messages. */
-    static String tails(List<Path> files, int keep) {
+    public static String tails(List<Path> files, int keep) {
         StringBuilder sb = new StringBuilder();
         for (Path file : files) {
             String[] lines = read(file).split("\n");
@@ -62,7 +73,8 @@ final class ChildJvm {
         return sb.toString();
     }
 
-    private static String javaBinary() {
+    /** The java binary of this JVM. */
+    public static String javaBinary() {
         String command = ProcessHandle.current().info().command().orElse(null);
         if (command != null && Files.isExecutable(Path.of(command))) {
             return command;
@@ -75,7 +87,7 @@ final class ChildJvm {
      * lists the real classpath; surefire also sets {@code surefire.test.class.path}. The code sources of the
      * classes the child needs are added in any case.
      */
-    private static String classpath() throws IOException {
+    public static String classpath() throws IOException {
         LinkedHashSet<String> entries = new LinkedHashSet<>();
         for (String property : new String[] {"surefire.test.class.path", "java.class.path", "jdk.module.path"}) {
             String value = System.getProperty(property);
@@ -89,9 +101,9 @@ final class ChildJvm {
                 }
             }
         }
-        for (Class<?> needed : new Class<?>[] {ClusterNodeProcess.class, JdbcExecutionStore.class,
-                DurableEngine.class, HikariDataSource.class, org.postgresql.Driver.class,
-                org.mariadb.jdbc.Driver.class, org.slf4j.LoggerFactory.class, ObjectMapper.class}) {
+        for (Class<?> needed : new Class<?>[] {ChildJvm.class, JdbcExecutionStore.class, DurableEngine.class,
+                HikariDataSource.class, org.h2.Driver.class, org.postgresql.Driver.class, org.mariadb.jdbc.Driver.class,
+                org.slf4j.LoggerFactory.class, ObjectMapper.class}) {
             CodeSource source = needed.getProtectionDomain().getCodeSource();
             if (source != null && source.getLocation() != null) {
                 try {
