@@ -220,8 +220,13 @@ public interface DurableContext {
      * Polls {@code check} until the state it returns meets the config's condition: each poll is a checkpointed
      * step and each pause between polls a durable wait, per the config's wait strategy.
      *
+     * <p>Either way it ends, the wait-for-condition operation is recorded FAILED or SUCCEEDED, never left started.
+     *
      * @return the first state that met the condition
      * @throws ConditionNotMetException if the maximum number of polls was reached first
+     * @throws StepFailedException      if a poll failed after the retries of the config's
+     *                                  {@link WaitForConditionConfig.Builder#checkConfig check config}; the
+     *                                  operation is recorded FAILED with that poll's error
      */
     <S> S waitForCondition(String name, TypeRef<S> stateType, ConditionCheck<S> check, WaitForConditionConfig<S> config);
 

@@ -287,9 +287,16 @@ public interface DurableEngine extends AutoCloseable {
             return this;
         }
 
-        /** This node's id, recorded as the owner of the executions it runs; random by default. */
+        /**
+         * This node's id, recorded as the owner of the executions it runs; random by default. Give each process
+         * that runs at the same time its own id. A process that starts under the id of one that died (a fixed
+         * hostname, say) resumes at once what that one left running, without waiting for its leases to run out.
+         *
+         * @throws IllegalArgumentException if it is blank, longer than 200 characters, or not printable
+         */
         public Builder nodeId(String nodeId) {
-            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            Objects.requireNonNull(nodeId, "nodeId");
+            this.nodeId = dev.cairn.internal.UserText.checkName(nodeId, "node");
             return this;
         }
 

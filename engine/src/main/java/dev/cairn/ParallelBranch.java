@@ -11,12 +11,13 @@ import java.util.Objects;
  */
 public record ParallelBranch<T>(String name, ChildFunction<T> body) {
 
+    /**
+     * @throws IllegalArgumentException if the name is blank, longer than 200 characters, or not printable
+     */
     public ParallelBranch {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(body, "body");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("branch name must not be blank");
-        }
+        dev.cairn.internal.UserText.checkName(name, "branch");
     }
 
     /** A branch. */

@@ -1,5 +1,6 @@
 package dev.cairn;
 
+import dev.cairn.internal.UserText;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -36,7 +37,8 @@ public final class StartOptions {
     /**
      * An execution with a unique name, such as {@code "order-42"}.
      *
-     * @throws IllegalArgumentException if the name is blank or longer than {@value #MAX_NAME_LENGTH} characters
+     * @throws IllegalArgumentException if the name is blank, longer than {@value #MAX_NAME_LENGTH} characters, or
+     *                                  holds a control character or a lone surrogate (which no database stores)
      */
     public static StartOptions named(String name) {
         return DEFAULTS.withName(name);
@@ -51,17 +53,14 @@ public final class StartOptions {
         return DEFAULTS.withTimeout(timeout);
     }
 
-    /** These options with a unique name. */
+    /**
+     * These options with a unique name.
+     *
+     * @throws IllegalArgumentException as {@link #named(String)}
+     */
     public StartOptions withName(String name) {
         Objects.requireNonNull(name, "name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("execution name must not be blank");
-        }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("execution name is " + name.length() + " characters long; the limit is "
-                    + MAX_NAME_LENGTH);
-        }
-        return new StartOptions(name, timeout);
+        return new StartOptions(UserText.checkName(name, "execution"), timeout);
     }
 
     /** These options with an execution timeout. */

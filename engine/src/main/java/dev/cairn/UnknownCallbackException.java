@@ -1,5 +1,7 @@
 package dev.cairn;
 
+import dev.cairn.internal.UserText;
+
 /** No callback has the given id. */
 public class UnknownCallbackException extends DurableException {
 
@@ -7,7 +9,7 @@ public class UnknownCallbackException extends DurableException {
 
     /** @param callbackId the id that was not found */
     public UnknownCallbackException(String callbackId) {
-        super("no callback has id '" + callbackId + "': check that the id was passed on unchanged"
+        super("no callback has id '" + UserText.quote(callbackId) + "': check that the id was passed on unchanged"
                 + " (callback ids are case-sensitive)");
         this.callbackId = callbackId;
     }

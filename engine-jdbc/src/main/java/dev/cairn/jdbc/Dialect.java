@@ -1,9 +1,13 @@
 package dev.cairn.jdbc;
 
+import dev.cairn.spi.StoreLimits;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The few things that differ between the databases the JDBC store supports. Everything else is portable SQL.
@@ -45,6 +49,81 @@ abstract class Dialect {
             }
         }
         return false;
+    }
+
+    /**
+     * What text this database holds. Called once the schema is in place, on a connection in auto-commit mode.
+     */
+    abstract StoreLimits limits(Connection connection) throws SQLException;
+
+    /**
+     * Whether the database refused a statement for the values it carries (too long, an encoding it cannot store,
+     * a constraint), so that running it again would fail again: SQLState classes 22 (data exception) and 23
+     * (integrity constraint), and PostgreSQL's 54 (program limit exceeded).
+     */
+    boolean isRejection(SQLException e) {
+        for (SQLException x : chain(e)) {
+            String state = x.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Quoted text in a database's message: a value it echoes, or an identifier. */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
+    /** Quoted text that is an identifier (a column, a constraint, an encoding), which a message may keep. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$.]{0,63}( [A-Z ]+(\\(\\d+\\))?)?");
+
+    /**
+     * The database's message for {@code e}, safe for logs and exception messages: its first line only, without the
+     * SQL text a driver appends, with every quoted value replaced by {@code '...'} (identifiers are kept), and at
+     * most 200 characters. Databases echo the values they refuse, and a batch error carries every bound value;
+     * those are user payloads, which must not reach a log.
+     */
+    static String safeMessage(SQLException e) {
+        SQLException source = e;
+        if (e instanceof BatchUpdateException && e.getNextException() != null) {
+            source = e.getNextException(); // the server's error, without the statement and its values
+        }
+        String message = source.getMessage() == null ? "" : source.getMessage();
+        if (source instanceof BatchUpdateException) {
+            message = "a statement of the batch failed";
+        }
+        int cut = message.indexOf('\n');
+        if (cut >= 0) {
+            message = message.substring(0, cut);
+        }
+        cut = message.indexOf("; SQL statement:");
+        if (cut >= 0) {
+            message = message.substring(0, cut);
+        }
+        Matcher m = QUOTED.matcher(message);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String quoted = m.group();
+            String inner = quoted.substring(1, quoted.length() - 1);
+            m.appendReplacement(sb, Matcher.quoteReplacement(IDENTIFIER.matcher(inner).matches()
+                    ? quoted : quoted.charAt(0) + "..." + quoted.charAt(0)));
+        }
+        m.appendTail(sb);
+        message = sb.toString().strip();
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "...";
+        }
+        String state = source.getSQLState();
+        return message + (state == null ? "" : " [SQLState " + state + ", code " + source.getErrorCode() + "]");
+    }
+
+    /**
+     * A copy of {@code e} that carries {@link #safeMessage} instead of the driver's message, with the same
+     * SQLState, vendor code and stack trace: what a {@link StoreException} keeps as its cause.
+     */
+    static SQLException redacted(SQLException e) {
+        SQLException copy = new SQLException(safeMessage(e), e.getSQLState(), e.getErrorCode());
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
     }
 
     /** Whether the statement violated a unique or primary key constraint. */

@@ -1,5 +1,6 @@
 package dev.cairn.jdbc;
 
+import dev.cairn.spi.StoreLimits;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +24,12 @@ final class H2Dialect extends Dialect {
     @Override
     String displayName() {
         return "H2";
+    }
+
+    /** A {@code VARCHAR} without a length holds up to 1,000,000,000 characters, so at least as many bytes. */
+    @Override
+    StoreLimits limits(Connection connection) {
+        return new StoreLimits(1_000_000_000L, true);
     }
 
     @Override

@@ -18,8 +18,11 @@ import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.History;
 import dev.cairn.spi.NewExecution;
+import dev.cairn.internal.UserText;
 import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.StoreLimits;
 import dev.cairn.spi.Transition;
+import dev.cairn.spi.WriteRejectedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,8 +64,12 @@ import javax.sql.DataSource;
  * and durations as milliseconds, in {@code BIGINT} columns: instants are kept at millisecond precision.
  *
  * <p>Every method runs in one transaction on a connection borrowed for that call only. A transaction that fails
- * on a deadlock or a serialization conflict (SQLState class 40) is retried a few times; other failures are
- * thrown as {@link StoreException}, with everything rolled back. A {@linkplain #commit group commit} is one
+ * on a deadlock or a serialization conflict (SQLState class 40) is retried a few times; a statement the database
+ * refuses for the values it carries (SQLState classes 22 and 23: too long, an encoding it cannot store, a
+ * constraint) is thrown as {@link WriteRejectedException}; other failures as {@link StoreException}; everything
+ * is rolled back then. Their messages never quote the values written: databases echo them, and they are user
+ * payloads. Transactions that lock several execution rows lock them in id order, so that they cannot deadlock
+ * one another. A {@linkplain #commit group commit} is one
  * transaction made of JDBC batches, whatever the number of executions in it. Claims and fences are conditional
  * updates, so any number of processes can share one database.
  *
@@ -88,7 +96,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
             + "status, attempt, result, error_type, error_message, error_stack, scheduled_at, started_at, ended_at";
     private static final String CALLBACK_COLUMNS = "id, execution_id, operation_id, status, result, error_type, "
             + "error_message, error_stack, timeout_at, heartbeat_timeout_ms, heartbeat_deadline, created_at, "
-            + "completed_at";
+            + "completed_at, result_type";
 
     /** The directories of the H2 stores open in this JVM. */
     private static final Map<Path, Boolean> OPEN_H2_DIRECTORIES = new ConcurrentHashMap<>();
@@ -101,6 +109,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
     private final AutoCloseable ownedPool;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Schema schema;
+    private volatile StoreLimits limits;
 
     private final String executions;
     private final String operations;
@@ -118,6 +127,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
         this.executions = prefix + "executions";
         this.operations = prefix + "operations";
         this.callbacks = prefix + "callbacks";
+        this.limits = dialect instanceof PostgresDialect ? new StoreLimits((1L << 30) - 1, false) : StoreLimits.NONE;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -196,7 +206,9 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     /** The JDBC URL of the embedded H2 database file {@code file} (without its {@code .mv.db} suffix). */
     static String h2Url(String file) {
-        return "jdbc:h2:file:" + file
+        // "retry:" reopens the file when an interrupt closed its channel: a thread interrupted while it writes
+        // (user code that interrupts itself, a shutdown) must not close the database for everyone.
+        return "jdbc:h2:retry:" + file
                 // write every commit to the file at commit time, not up to 500 ms later
                 + ";WRITE_DELAY=0"
                 // no JVM shutdown hook closing the database under the engine's feet; close() closes it
@@ -327,6 +339,21 @@ public final class JdbcExecutionStore implements ExecutionStore {
         } else {
             schema.check();
         }
+        try (Connection c = dataSource.getConnection()) {
+            limits = dialect.limits(c);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the limits of " + dialect.displayName() + ": "
+                    + Dialect.safeMessage(e), Dialect.redacted(e));
+        }
+    }
+
+    /** What this database holds: see {@link Dialect#limits}. */
+    @Override
+    public StoreLimits limits() {
+        return limits;
     }
 
     /**
@@ -458,7 +485,8 @@ public final class JdbcExecutionStore implements ExecutionStore {
     /** {@inheritDoc} */
     @Override
     public Optional<ExecutionRecord> findExecution(String executionId) {
-        return inTransaction("read execution " + executionId, c -> selectExecution(c, executionId, false));
+        return inTransaction("read execution " + UserText.quote(executionId),
+                c -> selectExecution(c, executionId, false));
     }
 
     /** {@inheritDoc} */
@@ -469,19 +497,20 @@ public final class JdbcExecutionStore implements ExecutionStore {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(leaseNow, "leaseNow");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
-        return inTransaction("claim execution " + executionId, c -> {
+        return inTransaction("claim execution " + UserText.quote(executionId), c -> {
             int updated;
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
                     + " SET status = 'RUNNING', owner = ?, lease_until = ?, version = version + 1,"
                     + " wake_at = NULL, updated_at = ?"
                     + " WHERE id = ? AND (status = 'PENDING' OR (status = 'SUSPENDED' AND wake_at <= ?)"
-                    + " OR (status = 'RUNNING' AND lease_until < ?))")) {
+                    + " OR (status = 'RUNNING' AND (lease_until < ? OR owner = ?)))")) {
                 ps.setString(1, owner);
                 setInstant(ps, 2, leaseUntil);
                 setInstant(ps, 3, now);
                 ps.setString(4, executionId);
                 setInstant(ps, 5, now);
                 setInstant(ps, 6, leaseNow);
+                ps.setString(7, owner);
                 updated = ps.executeUpdate();
             }
             if (updated == 0) {
@@ -539,14 +568,57 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     /** {@inheritDoc} */
     @Override
-    public int renewLeases(String owner, Instant leaseUntil) {
+    public Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
+        List<String> ids = List.copyOf(new java.util.TreeSet<>(executionIds));
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
         return inTransaction("renew the leases of " + owner, c -> {
+            Set<String> renewed = new LinkedHashSet<>();
+            for (List<String> chunk : chunks(ids)) {
+                // Lock first, in id order, as the group commit's fence does: two transactions that lock rows of
+                // the executions table always take them in the same order, so they cannot deadlock.
+                List<String> held = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + executions + " WHERE id IN ("
+                        + placeholders(padded(chunk.size())) + ") AND status = 'RUNNING' AND owner = ?"
+                        + " ORDER BY id FOR UPDATE")) {
+                    int i = bindPadded(ps, 1, chunk);
+                    ps.setString(i, owner);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            held.add(rs.getString(1));
+                        }
+                    }
+                }
+                if (held.isEmpty()) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET lease_until = ?"
+                        + " WHERE id IN (" + placeholders(padded(held.size())) + ")")) {
+                    setInstant(ps, 1, leaseUntil);
+                    bindPadded(ps, 2, held);
+                    ps.executeUpdate();
+                }
+                renewed.addAll(held);
+            }
+            return Set.copyOf(renewed);
+        });
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int releaseOwned(String owner, Instant now) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        return inTransaction("release the executions of " + owner, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
-                    + " SET lease_until = ? WHERE status = 'RUNNING' AND owner = ?")) {
-                setInstant(ps, 1, leaseUntil);
-                ps.setString(2, owner);
+                    + " SET status = 'PENDING', wake_at = ?, owner = NULL, lease_until = NULL, updated_at = ?"
+                    + " WHERE status = 'RUNNING' AND owner = ?")) {
+                setInstant(ps, 1, now);
+                setInstant(ps, 2, now);
+                ps.setString(3, owner);
                 return ps.executeUpdate();
             }
         });
@@ -617,6 +689,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
     @Override
     public List<CallbackRecord> loadCallbacks(String executionId) {
         return inTransaction("load the callbacks of " + executionId, c -> selectCallbacks(c, executionId));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Optional<CallbackRecord> findCallback(String callbackId) {
+        return inTransaction("read callback " + UserText.quote(callbackId), c -> selectCallback(c, callbackId, false));
     }
 
     /** {@inheritDoc} */
@@ -715,7 +793,20 @@ public final class JdbcExecutionStore implements ExecutionStore {
         order.sort(Comparator.comparing(i -> batch.get(i).executionId()));
         List<Integer> accepted = new ArrayList<>();
         List<Integer> toCancel = new ArrayList<>();
-        Map<String, FenceRow> rows = lockFenceRows(c, order.stream().map(i -> batch.get(i).executionId()).toList());
+        // The parents of executions that end here are signalled below: lock them now, with the rest and in the
+        // same order, rather than after (a parent's id sorts before its children's).
+        java.util.Set<String> toLock = new java.util.TreeSet<>();
+        List<String> ending = new ArrayList<>();
+        for (int i : order) {
+            Checkpoint cp = batch.get(i);
+            toLock.add(cp.executionId());
+            if (cp.transition() != null && cp.transition().status().isTerminal()) {
+                ending.add(cp.executionId());
+            }
+        }
+        Map<String, String> parentOf = parentsOf(c, ending);
+        toLock.addAll(parentOf.values());
+        Map<String, FenceRow> rows = lockFenceRows(c, toLock);
         for (int i : order) {
             Checkpoint cp = batch.get(i);
             FenceRow row = rows.get(cp.executionId());
@@ -746,7 +837,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
             }
         }
         if (accepted.isEmpty()) {
-            signalParents(c, batch, toCancel);
+            signalParents(c, batch, toCancel, parentOf);
             return;
         }
         accepted.sort(Comparator.naturalOrder());
@@ -802,7 +893,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
         }
         if (!newCallbacks.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + callbacks + " (" + CALLBACK_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (CallbackRecord cb : newCallbacks) {
                     bindCallback(ps, cb);
                     ps.addBatch();
@@ -897,36 +988,31 @@ public final class JdbcExecutionStore implements ExecutionStore {
                 ended.add(i);
             }
         }
-        signalParents(c, batch, ended);
+        signalParents(c, batch, ended, parentOf);
     }
 
     /**
      * Signals the parents of the executions of {@code ended} checkpoints, which this transaction ended: as a
-     * callback completion does, once per ended child, at the child's commit time. Parents are locked in id order.
+     * callback completion does, once per ended child, at the child's commit time. {@code known} holds the parents
+     * read with the fence. Parents are locked in id order.
      */
-    private void signalParents(Connection c, List<Checkpoint> batch, List<Integer> ended) throws SQLException {
+    private void signalParents(Connection c, List<Checkpoint> batch, List<Integer> ended, Map<String, String> known)
+            throws SQLException {
         if (ended.isEmpty()) {
             return;
         }
         List<Integer> order = new ArrayList<>(ended);
         order.sort(Comparator.naturalOrder());
-        Map<String, String> parentOf = new HashMap<>();
-        List<String> childIds = List.copyOf(new LinkedHashSet<>(order.stream()
-                .map(i -> batch.get(i).executionId()).toList()));
-        for (List<String> chunk : chunks(childIds)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, parent_id FROM " + executions
-                    + " WHERE parent_id IS NOT NULL AND id IN (" + placeholders(chunk.size()) + ")")) {
-                int k = 1;
-                for (String id : chunk) {
-                    ps.setString(k++, id);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        parentOf.put(rs.getString(1), rs.getString(2));
-                    }
-                }
+        // The parents of executions that ended by a transition were read (and locked) with the fence; those of
+        // executions ended by a cancel request are read now.
+        Map<String, String> parentOf = new HashMap<>(known);
+        List<String> unknown = new ArrayList<>();
+        for (int i : order) {
+            if (batch.get(i).transition() == null || !batch.get(i).transition().status().isTerminal()) {
+                unknown.add(batch.get(i).executionId());
             }
         }
+        parentOf.putAll(parentsOf(c, unknown));
         if (parentOf.isEmpty()) {
             return;
         }
@@ -977,6 +1063,29 @@ public final class JdbcExecutionStore implements ExecutionStore {
         }
     }
 
+    /**
+     * The parents of those of {@code childIds} that were started by {@code invoke}, by child id. A parent id never
+     * changes, so it is read without a lock.
+     */
+    private Map<String, String> parentsOf(Connection c, List<String> childIds) throws SQLException {
+        Map<String, String> parentOf = new HashMap<>();
+        if (childIds.isEmpty()) {
+            return parentOf;
+        }
+        for (List<String> chunk : chunks(List.copyOf(new java.util.TreeSet<>(childIds)))) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, parent_id FROM " + executions
+                    + " WHERE parent_id IS NOT NULL AND id IN (" + placeholders(padded(chunk.size())) + ")")) {
+                bindPadded(ps, 1, chunk);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        parentOf.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return parentOf;
+    }
+
     private static final String SIGNAL_SQL = "UPDATE {executions}"
             + " SET signals = signals + ?, wake_at = ?, updated_at = ?, status = ? WHERE id = ?";
 
@@ -1009,23 +1118,19 @@ public final class JdbcExecutionStore implements ExecutionStore {
     private record FenceRow(ExecutionStatus status, long version, String cancelReason) {
     }
 
-    private Map<String, FenceRow> lockFenceRows(Connection c, List<String> ids) throws SQLException {
+    /**
+     * Locks the rows of {@code ids} and reads their fence columns. Rows are locked in id order ({@code ORDER BY id
+     * FOR UPDATE}: the lock is taken as each sorted row is returned), the order every transaction of this store
+     * that locks several execution rows follows, so that concurrent group commits and lease renewals cannot
+     * deadlock.
+     */
+    private Map<String, FenceRow> lockFenceRows(Connection c, Collection<String> ids) throws SQLException {
         Map<String, FenceRow> rows = new HashMap<>();
-        List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        List<String> distinct = List.copyOf(new java.util.TreeSet<>(ids));
         for (List<String> chunk : chunks(distinct)) {
-            // The list is padded (repeating its last id) to a power of two, so that the few statement texts this
-            // makes are parsed once and then found in the driver's or the database's statement cache.
-            int size = Math.min(IN_LIST_CHUNK, Integer.highestOneBit(Math.max(1, chunk.size() - 1)) << 1);
-            size = Math.max(size, chunk.size());
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, cancel_reason FROM "
-                    + executions + " WHERE id IN (" + placeholders(size) + ") FOR UPDATE")) {
-                int i = 1;
-                for (String id : chunk) {
-                    ps.setString(i++, id);
-                }
-                while (i <= size) {
-                    ps.setString(i++, chunk.get(chunk.size() - 1));
-                }
+                    + executions + " WHERE id IN (" + placeholders(padded(chunk.size())) + ") ORDER BY id FOR UPDATE")) {
+                bindPadded(ps, 1, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         rows.put(rs.getString(1), new FenceRow(ExecutionStatus.valueOf(rs.getString(2)),
@@ -1035,6 +1140,27 @@ public final class JdbcExecutionStore implements ExecutionStore {
             }
         }
         return rows;
+    }
+
+    /**
+     * The size an IN list of {@code n} ids is padded to: the next power of two, so that the few statement texts
+     * this makes are parsed once and then found in the driver's or the database's statement cache.
+     */
+    private static int padded(int n) {
+        int size = Math.min(IN_LIST_CHUNK, Integer.highestOneBit(Math.max(1, n - 1)) << 1);
+        return Math.max(size, n);
+    }
+
+    /** Binds {@code ids} from {@code index} on, repeating the last to fill {@link #padded}; @return the next index */
+    private static int bindPadded(PreparedStatement ps, int index, List<String> ids) throws SQLException {
+        int i = index;
+        for (String id : ids) {
+            ps.setString(i++, id);
+        }
+        for (int k = ids.size(); k < padded(ids.size()); k++) {
+            ps.setString(i++, ids.get(ids.size() - 1));
+        }
+        return i;
     }
 
     private void insertOperations(Connection c, List<OperationRecord> ops) throws SQLException {
@@ -1096,7 +1222,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
             throw new IllegalArgumentException("a callback completes SUCCEEDED or FAILED, not " + completion.status());
         }
         String id = completion.callbackId();
-        return inTransaction("complete callback " + id, c -> {
+        return inTransaction("complete callback " + UserText.quote(id), c -> {
             Optional<CallbackRecord> found = selectCallback(c, id, true);
             if (found.isEmpty()) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
@@ -1110,19 +1236,17 @@ public final class JdbcExecutionStore implements ExecutionStore {
             if (status == null || status.isTerminal()) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
             }
-            boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + callbacks + " SET status = ?, result = ?,"
-                    + " error_type = ?, error_message = ?, error_stack = ?, completed_at = ? WHERE id = ?")) {
-                ps.setString(1, completion.status().name());
-                ps.setString(2, succeeded ? completion.result() : null);
-                setError(ps, 3, succeeded ? null : completion.error());
-                setInstant(ps, 6, completion.now());
-                ps.setString(7, id);
-                ps.executeUpdate();
+            if (callback.isOverdue(completion.now())) {
+                return timeOut(c, callback, execution.get(), completion.now());
             }
+            boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
+            CallbackRecord done = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
+                    completion.status(), succeeded ? completion.result() : null,
+                    succeeded ? null : completion.error(), callback.timeoutAt(), callback.heartbeatTimeout(),
+                    callback.heartbeatDeadline(), callback.createdAt(), ms(completion.now()), callback.resultType());
+            updateCallbackOutcome(c, done);
             ExecutionStatus after = signal(c, execution.get(), completion.now());
-            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, selectCallback(c, id, false).orElseThrow(),
-                    after);
+            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, after);
         });
     }
 
@@ -1140,19 +1264,22 @@ public final class JdbcExecutionStore implements ExecutionStore {
     @Override
     public CallbackUpdate heartbeatCallback(String callbackId, Instant now) {
         Objects.requireNonNull(now, "now");
-        return inTransaction("heartbeat callback " + callbackId, c -> {
+        return inTransaction("heartbeat callback " + UserText.quote(callbackId), c -> {
             Optional<CallbackRecord> found = selectCallback(c, callbackId, true);
             if (found.isEmpty()) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
             }
             CallbackRecord callback = found.get();
-            ExecutionStatus status = selectExecution(c, callback.executionId(), false)
-                    .map(ExecutionRecord::status).orElse(null);
+            Optional<ExecutionRecord> execution = selectExecution(c, callback.executionId(), callback.isOverdue(now));
+            ExecutionStatus status = execution.map(ExecutionRecord::status).orElse(null);
             if (callback.status() != CallbackStatus.PENDING) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
             }
             if (status == null || status.isTerminal()) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
+            }
+            if (callback.isOverdue(now)) {
+                return timeOut(c, callback, execution.get(), now);
             }
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
@@ -1167,21 +1294,47 @@ public final class JdbcExecutionStore implements ExecutionStore {
             return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, new CallbackRecord(callback.id(),
                     callback.executionId(), callback.operationId(), callback.status(), callback.result(),
                     callback.error(), callback.timeoutAt(), callback.heartbeatTimeout(), ms(deadline),
-                    callback.createdAt(), callback.completedAt()), status);
+                    callback.createdAt(), callback.completedAt(), callback.resultType()), status);
         });
+    }
+
+    /**
+     * Times out a locked callback that a completion or a heartbeat found past its deadline, and signals its
+     * locked execution so that it wakes to see it.
+     */
+    private CallbackUpdate timeOut(Connection c, CallbackRecord callback, ExecutionRecord execution, Instant now)
+            throws SQLException {
+        CallbackRecord timedOut = callback.timedOut(ms(now));
+        updateCallbackOutcome(c, timedOut);
+        ExecutionStatus after = signal(c, execution, now);
+        return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, timedOut, after);
+    }
+
+    private void updateCallbackOutcome(Connection c, CallbackRecord cb) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + callbacks + " SET status = ?, result = ?,"
+                + " error_type = ?, error_message = ?, error_stack = ?, completed_at = ? WHERE id = ?")) {
+            ps.setString(1, cb.status().name());
+            ps.setString(2, cb.result());
+            setError(ps, 3, cb.error());
+            setInstant(ps, 6, cb.completedAt());
+            ps.setString(7, cb.id());
+            ps.executeUpdate();
+        }
     }
 
     /** {@inheritDoc} */
     @Override
     public boolean expireCallback(String callbackId, ErrorInfo error, Instant now) {
         Objects.requireNonNull(now, "now");
-        return inTransaction("expire callback " + callbackId, c -> {
+        return inTransaction("expire callback " + UserText.quote(callbackId), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + callbacks + " SET status = 'TIMED_OUT',"
                     + " result = NULL, error_type = ?, error_message = ?, error_stack = ?, completed_at = ?"
-                    + " WHERE id = ? AND status = 'PENDING'")) {
+                    + " WHERE id = ? AND status = 'PENDING' AND (timeout_at <= ? OR heartbeat_deadline <= ?)")) {
                 setError(ps, 1, error);
                 setInstant(ps, 4, now);
                 ps.setString(5, callbackId);
+                setInstant(ps, 6, now);
+                setInstant(ps, 7, now);
                 return ps.executeUpdate() == 1;
             }
         });
@@ -1192,7 +1345,13 @@ public final class JdbcExecutionStore implements ExecutionStore {
     public CancelResult cancel(String executionId, String reason, Instant now) {
         Objects.requireNonNull(now, "now");
         String why = reason == null ? DEFAULT_CANCEL_REASON : reason;
-        return inTransaction("cancel execution " + executionId, c -> {
+        return inTransaction("cancel execution " + UserText.quote(executionId), c -> {
+            // The parent (signalled below) sorts before its child: lock both now, in id order.
+            Set<String> toLock = new java.util.TreeSet<>(parentsOf(c, List.of(executionId)).values());
+            toLock.add(executionId);
+            lockFenceRows(c, toLock);
+            // A locking read, so that it sees the row as it is now: a plain read may see the snapshot of the
+            // transaction's first read (MySQL and MariaDB), taken before the lock.
             Optional<ExecutionRecord> found = selectExecution(c, executionId, true);
             if (found.isEmpty()) {
                 return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
@@ -1336,7 +1495,8 @@ public final class JdbcExecutionStore implements ExecutionStore {
                 heartbeatTimeout,
                 getInstant(rs, 11),
                 getInstant(rs, 12),
-                getInstant(rs, 13));
+                getInstant(rs, 13),
+                rs.getString(14));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1379,6 +1539,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
         setInstant(ps, 11, cb.heartbeatDeadline());
         setInstant(ps, 12, cb.createdAt());
         setInstant(ps, 13, cb.completedAt());
+        ps.setString(14, cb.resultType());
     }
 
     /** Binds an error to three parameters: type, message, stack trace. */
@@ -1450,7 +1611,14 @@ public final class JdbcExecutionStore implements ExecutionStore {
                     pause(attempt);
                     continue;
                 }
-                throw new StoreException(what + " failed on " + dialect.displayName() + ": " + e.getMessage(), e);
+                // The driver's message may quote the values the statement carried (user payloads): only a
+                // redacted copy of it goes into the exception, and so into any log line.
+                String message = what + " failed on " + dialect.displayName() + ": " + Dialect.safeMessage(e);
+                if (dialect.isRejection(e)) {
+                    throw new WriteRejectedException(message + "; the database refuses these values, so writing"
+                            + " them again would fail again", Dialect.redacted(e));
+                }
+                throw new StoreException(message, Dialect.redacted(e));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.cairn.jdbc;
 
+import dev.cairn.spi.StoreLimits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +28,40 @@ final class MariaDbDialect extends Dialect {
     @Override
     String displayName() {
         return mysql ? "MySQL" : "MariaDB";
+    }
+
+    /**
+     * A {@code LONGTEXT} holds 4 GiB, but one statement must fit in the server's {@code max_allowed_packet} (16 MiB
+     * by default), which also bounds a value: the limit is the packet size less 1 MiB for the rest of the row.
+     */
+    @Override
+    StoreLimits limits(Connection connection) throws SQLException {
+        long packet = 16L << 20;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT @@max_allowed_packet");
+             ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                packet = rs.getLong(1);
+            }
+        }
+        return new StoreLimits(Math.max(64 << 10, packet - (1L << 20)), true);
+    }
+
+    /**
+     * Besides SQLState classes 22 and 23: MariaDB reports an incorrect string value (1366), a row too large
+     * (1118) and a packet too large (1153, 1301) with other states.
+     */
+    @Override
+    boolean isRejection(SQLException e) {
+        if (super.isRejection(e)) {
+            return true;
+        }
+        for (SQLException x : chain(e)) {
+            int code = x.getErrorCode();
+            if (code == 1366 || code == 1118 || code == 1153 || code == 1301) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

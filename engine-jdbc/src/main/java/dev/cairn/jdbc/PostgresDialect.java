@@ -1,5 +1,6 @@
 package dev.cairn.jdbc;
 
+import dev.cairn.spi.StoreLimits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,6 +21,12 @@ final class PostgresDialect extends Dialect {
     @Override
     boolean transactionalDdl() {
         return true;
+    }
+
+    /** A text value is at most 1 GB; PostgreSQL's text cannot hold the NUL character. */
+    @Override
+    StoreLimits limits(Connection connection) {
+        return new StoreLimits((1L << 30) - 1, false);
     }
 
     @Override

@@ -56,7 +56,7 @@ class DialectAndScriptTest {
                     for (String sql : statements) {
                         assertFalse(sql.contains("${"), sql);
                         assertFalse(sql.endsWith(";"), sql);
-                        assertTrue(sql.startsWith("CREATE") || sql.startsWith("INSERT"), sql);
+                        assertTrue(sql.startsWith("CREATE") || sql.startsWith("ALTER") || sql.startsWith("INSERT"), sql);
                     }
                 }
             }

@@ -2,9 +2,15 @@ package dev.cairn.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.CallbackStatus;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStoreContractTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,11 +36,11 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
             JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
             s.initialize();
             s.initialize();
-            assertEquals(List.of(1), versions(prefix));
+            assertEquals(List.of(1, 2), versions(prefix));
             assertEquals(prefix, s.tablePrefix());
             assertTrue(s.createExecution(pending("e1")).created());
             s.close();
-            assertEquals(List.of(1), versions(prefix), "the data source is still open after close()");
+            assertEquals(List.of(1, 2), versions(prefix), "the data source is still open after close()");
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
@@ -48,7 +54,7 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
                 JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build().initialize();
                 return null;
             });
-            assertEquals(List.of(1), versions(prefix));
+            assertEquals(List.of(1, 2), versions(prefix));
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
@@ -120,6 +126,46 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
     void aStoreOnADataSourceIsNotExclusiveUnlessSaid() {
         assertFalse(JdbcExecutionStore.create(dataSource()).isExclusive());
         assertTrue(JdbcExecutionStore.builder(dataSource()).exclusive(true).build().isExclusive());
+    }
+
+    @Test
+    void aVersion1SchemaIsUpgradedInPlaceWithTheExecutionsSuspendedInIt() throws Exception {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            // A database as Cairn's first release left it: the V1 script, and an execution waiting for a callback.
+            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+                c.setAutoCommit(true);
+                Dialect dialect = Dialect.detect(c);
+                String v1;
+                try (java.io.InputStream in = Schema.class.getResourceAsStream(Schema.MIGRATIONS.get(0).resource(dialect))) {
+                    v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${prefix}", prefix);
+                }
+                for (String sql : Schema.statements(v1)) {
+                    s.execute(sql);
+                }
+                long t1 = t(1).toEpochMilli();
+                s.executeUpdate("INSERT INTO " + prefix + "executions (id, function_name, status, input, created_at,"
+                        + " updated_at, version, signals) VALUES ('old', 'fn', 'SUSPENDED', '\"in\"', " + t1 + ", " + t1
+                        + ", 1, 0)");
+                s.executeUpdate("INSERT INTO " + prefix + "operations (execution_id, operation_id, type, name, status,"
+                        + " attempt, started_at) VALUES ('old', '1', 'CALLBACK', 'approval', 'STARTED', 0, " + t1 + ")");
+                s.executeUpdate("INSERT INTO " + prefix + "callbacks (id, execution_id, operation_id, status, created_at)"
+                        + " VALUES ('cb-old', 'old', '1', 'PENDING', " + t1 + ")");
+            }
+            JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
+            s.initialize();
+            assertEquals(List.of(1, 2), versions(prefix));
+            CallbackRecord before = s.findCallback("cb-old").orElseThrow();
+            assertEquals(CallbackStatus.PENDING, before.status());
+            assertNull(before.resultType(), "a callback created before V2 has no recorded type");
+            CallbackUpdate u = s.completeCallback(success("cb-old", "\"approved\"", t(5)));
+            assertEquals(CallbackUpdate.Outcome.APPLIED, u.outcome());
+            ExecutionRecord resumed = s.findExecution("old").orElseThrow();
+            assertEquals(ExecutionStatus.PENDING, resumed.status(), "woken by the completion, as before the upgrade");
+            assertEquals("approval", s.loadHistory("old").operations().get(0).name());
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
     }
 
     private List<Integer> versions(String prefix) throws SQLException {

@@ -11,12 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /** Connection pools and table housekeeping for the store tests. */
-final class TestDatabases {
+public final class TestDatabases {
 
-    static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
-    static final String POSTGRES_USER = "postgres";
-    static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
-    static final String MARIADB_USER = "root";
+    public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String POSTGRES_USER = "postgres";
+    public static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+    public static final String MARIADB_USER = "root";
 
     private static final List<String> TABLES = List.of("callbacks", "operations", "executions", "schema_version");
 
@@ -24,7 +24,7 @@ final class TestDatabases {
     }
 
     /** A small pool; fails at once if the database cannot be reached. */
-    static HikariDataSource pool(String url, String user, String password) {
+    public static HikariDataSource pool(String url, String user, String password) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("cairn-test");
         config.setJdbcUrl(url);
@@ -38,20 +38,20 @@ final class TestDatabases {
     }
 
     /** A table prefix no other test run uses: {@code t<random hex>_}. */
-    static String randomPrefix() {
+    public static String randomPrefix() {
         byte[] bytes = new byte[5];
         ThreadLocalRandom.current().nextBytes(bytes);
         return "t" + HexFormat.of().formatHex(bytes) + "_";
     }
 
     /** Deletes every row of the store's tables, keeping the schema. */
-    static void clearTables(DataSource ds, String prefix) {
+    public static void clearTables(DataSource ds, String prefix) {
         run(ds, List.of("DELETE FROM " + prefix + "callbacks", "DELETE FROM " + prefix + "operations",
                 "DELETE FROM " + prefix + "executions"), false);
     }
 
     /** Drops the store's tables, those that exist. */
-    static void dropTables(DataSource ds, String prefix) {
+    public static void dropTables(DataSource ds, String prefix) {
         run(ds, TABLES.stream().map(t -> "DROP TABLE IF EXISTS " + prefix + t).toList(), true);
     }
 

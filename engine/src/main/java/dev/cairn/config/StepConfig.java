@@ -1,10 +1,11 @@
 package dev.cairn.config;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * How a step runs: its retry strategy and its semantics. Build one with {@link #builder()}.
+ * How a step runs: its retry strategy, its semantics and its timeout. Build one with {@link #builder()}.
  */
 public final class StepConfig {
 
@@ -12,6 +13,7 @@ public final class StepConfig {
 
     private final RetryStrategy retryStrategy;
     private final StepSemantics semantics;
+    private final Duration timeout;
 
     private StepConfig(Builder builder) {
         RetryStrategy strategy = builder.retryStrategy;
@@ -20,6 +22,7 @@ public final class StepConfig {
         }
         this.retryStrategy = strategy;
         this.semantics = builder.semantics;
+        this.timeout = builder.timeout;
     }
 
     /** The defaults: {@link RetryStrategies#defaultStrategy()}, {@link StepSemantics#AT_LEAST_ONCE_PER_RETRY}. */
@@ -42,11 +45,17 @@ public final class StepConfig {
         return semantics;
     }
 
+    /** How long one attempt may run, on the engine's clock, or {@code null} for no limit. */
+    public Duration timeout() {
+        return timeout;
+    }
+
     /** Builds a {@link StepConfig}. */
     public static final class Builder {
         private RetryStrategy retryStrategy = RetryStrategies.defaultStrategy();
         private StepSemantics semantics = StepSemantics.AT_LEAST_ONCE_PER_RETRY;
         private Predicate<? super Throwable> retryIf;
+        private Duration timeout;
 
         private Builder() {
         }
@@ -66,6 +75,27 @@ public final class StepConfig {
         /** At-least-once (default) or at-most-once per retry attempt. */
         public Builder semantics(StepSemantics semantics) {
             this.semantics = Objects.requireNonNull(semantics, "semantics");
+            return this;
+        }
+
+        /**
+         * How long one attempt may run, measured on the engine's clock; no limit by default. An attempt that runs
+         * past it fails with {@link dev.cairn.StepTimeoutException}, which goes through the retry strategy like
+         * any failure, and the execution goes on without waiting for the body.
+         *
+         * <p>A step with a timeout runs its body on a thread of its own. When the attempt times out, that thread
+         * is interrupted and abandoned: whatever the body returns or throws afterwards is ignored, and a body that
+         * ignores the interrupt keeps its thread until it returns. The body's effects may therefore still happen
+         * after the attempt was recorded as failed, so make such a step idempotent.
+         *
+         * @throws IllegalArgumentException if the timeout is not positive
+         */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("step timeout must be positive, was " + timeout);
+            }
+            this.timeout = timeout;
             return this;
         }
 

@@ -266,7 +266,8 @@ final class BatchRunner<T> {
         Instant now = run.clockNow();
         if (error == null) {
             try {
-                String data = run.payload(value, "the result of " + itemKind() + " " + i + " of " + kind + " '" + name + "'");
+                String data = run.payload(value, type.type(), "the result of " + itemKind() + " " + i + " of " + kind
+                        + " '" + name + "'");
                 itemOps[i] = ReplayContext.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
                 ctx.write(itemOps[i], false);
                 return true;

@@ -8,6 +8,7 @@ import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import dev.cairn.spi.Transition;
+import dev.cairn.spi.WriteRejectedException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Starts that queued up together are inserted in one transaction of their own ({@link
  * ExecutionStore#createExecutions}), before the checkpoints of the same round.
+ *
+ * <p>A failure of one write fails that write alone. When the store refuses a batch for what one of its writes
+ * contains ({@link WriteRejectedException}), each write of the batch is committed again on its own: the refused
+ * one fails, the others succeed. When the store cannot be reached, every waiter of the batch fails, and each run
+ * is tried again later.
  *
  * <p>Invariant: the writes of one execution are committed in the order they were submitted; a write that was
  * submitted without waiting is durable no later than any write submitted after it. This is what lets cheap
@@ -130,7 +136,8 @@ final class CheckpointWriter {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("checkpoint batch of {} writes failed", batch.size(), e);
+                // The store's messages quote no values, so the log carries no payload.
+                log.warn("a group commit of {} writes failed: {}", batch.size(), e.toString());
                 for (Pending p : batch) {
                     p.done.completeExceptionally(e);
                 }
@@ -152,6 +159,19 @@ final class CheckpointWriter {
             for (int i = 0; i < starts.size(); i++) {
                 starts.get(i).done.complete(rows.get(i));
             }
+        } catch (WriteRejectedException e) {
+            if (starts.size() == 1) {
+                starts.get(0).done.completeExceptionally(e);
+                return;
+            }
+            // One start the database refuses must not fail the others that shared its transaction.
+            for (PendingStart p : starts) {
+                try {
+                    p.done.complete(store.createExecutions(List.of(p.execution)).get(0));
+                } catch (RuntimeException alone) {
+                    p.done.completeExceptionally(alone);
+                }
+            }
         } catch (RuntimeException e) {
             for (PendingStart p : starts) {
                 p.done.completeExceptionally(e);
@@ -169,15 +189,38 @@ final class CheckpointWriter {
         for (List<Pending> parts : byExecution.values()) {
             merged.add(merge(parts));
         }
-        List<CommitOutcome> outcomes = store.commit(merged);
+        List<CommitOutcome> outcomes;
+        try {
+            outcomes = store.commit(merged);
+        } catch (WriteRejectedException e) {
+            if (merged.size() == 1) {
+                throw e;
+            }
+            // One checkpoint the database refuses must not fail the others of the batch: commit each on its own.
+            int i = 0;
+            for (List<Pending> parts : byExecution.values()) {
+                Checkpoint alone = merged.get(i++);
+                try {
+                    complete(parts, store.commit(List.of(alone)).get(0));
+                } catch (RuntimeException failed) {
+                    for (Pending p : parts) {
+                        p.done.completeExceptionally(failed);
+                    }
+                }
+            }
+            return;
+        }
         int i = 0;
         for (List<Pending> parts : byExecution.values()) {
-            CommitOutcome outcome = outcomes.get(i++);
-            for (Pending p : parts) {
-                CommitOutcome own = outcome == CommitOutcome.SIGNALLED && p.part.transition() == null
-                        ? CommitOutcome.APPLIED : outcome;
-                p.done.complete(own);
-            }
+            complete(parts, outcomes.get(i++));
+        }
+    }
+
+    private static void complete(List<Pending> parts, CommitOutcome outcome) {
+        for (Pending p : parts) {
+            CommitOutcome own = outcome == CommitOutcome.SIGNALLED && p.part.transition() == null
+                    ? CommitOutcome.APPLIED : outcome;
+            p.done.complete(own);
         }
     }
 

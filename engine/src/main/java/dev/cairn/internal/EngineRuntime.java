@@ -31,7 +31,6 @@ import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import dev.cairn.spi.Serializer;
 import java.lang.reflect.Type;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +68,9 @@ public final class EngineRuntime implements DurableEngine {
     private enum State { NEW, STARTED, CLOSED }
 
     private final Settings settings;
+    /** The store, called with the calling thread's interrupt flag cleared. */
+    private final ExecutionStore store;
+    private final Payloads payloads;
     private final String nodeId;
     private final FunctionRegistry registry = new FunctionRegistry();
     /**
@@ -83,12 +86,21 @@ public final class EngineRuntime implements DurableEngine {
     private final Cache<String, ExecutionHistory> histories;
     /** Executions queued or running here, mapped to whether they were asked for again meanwhile. */
     private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Executions this node holds but whose run stopped on a store failure: each is claimed again after a delay.
+     * With {@link #inFlight}, what this node renews the leases of; nothing else it owns is renewed.
+     */
+    private final Set<String> retrying = ConcurrentHashMap.newKeySet();
+    /** Where the bodies of steps with a timeout run, so that the run need not wait for a body that never returns. */
+    private final java.util.concurrent.ExecutorService stepBodies;
     private final Map<String, CompletableFuture<ExecutionRecord>> waiters = new ConcurrentHashMap<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile boolean closing;
 
     public EngineRuntime(Settings settings) {
         this.settings = settings;
+        this.store = new InterruptSafeStore(settings.store());
+        this.payloads = new Payloads(settings.serializer(), settings.maxPayloadBytes());
         this.nodeId = settings.nodeId() != null ? settings.nodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
         for (Registration registration : settings.registrations()) {
             registry.add(registration);
@@ -104,7 +116,7 @@ public final class EngineRuntime implements DurableEngine {
                 });
         this.writers = new CheckpointWriter[WRITERS];
         for (int i = 0; i < WRITERS; i++) {
-            writers[i] = new CheckpointWriter(settings.store(), nodeId + "-" + i);
+            writers[i] = new CheckpointWriter(store, nodeId + "-" + i);
         }
         this.delays = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-delays-" + nodeId);
@@ -114,6 +126,12 @@ public final class EngineRuntime implements DurableEngine {
         AtomicInteger branches = new AtomicInteger();
         this.branchThreads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "cairn-branch-" + nodeId + "-" + branches.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicInteger bodies = new AtomicInteger();
+        this.stepBodies = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "cairn-step-" + nodeId + "-" + bodies.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -130,13 +148,20 @@ public final class EngineRuntime implements DurableEngine {
         if (!state.compareAndSet(State.NEW, State.STARTED)) {
             return;
         }
-        ExecutionStore store = settings.store();
         store.initialize();
+        payloads.storeLimits(store.limits());
         Instant now = clock().now();
         if (store.isExclusive()) {
             int released = store.releaseAllRunning(now);
             if (released > 0) {
                 log.info("resuming {} executions that were running when the store was last used", released);
+            }
+        } else {
+            // What a process of this node id left running when it died is not running anywhere: resume it now
+            // rather than when its leases run out.
+            int released = store.releaseOwned(nodeId, now);
+            if (released > 0) {
+                log.info("resuming {} executions that node {} left running when it last stopped", released, nodeId);
             }
         }
         int unparked = store.unpark(registry.names(), now);
@@ -177,6 +202,7 @@ public final class EngineRuntime implements DurableEngine {
         workers.shutdownNow();
         delays.shutdownNow();
         branchThreads.shutdownNow();
+        stepBodies.shutdownNow();
         for (CompletableFuture<ExecutionRecord> waiter : waiters.values()) {
             waiter.completeExceptionally(new EngineClosedException("the engine was closed before the execution ended;"
                     + " it resumes on the next start"));
@@ -213,7 +239,7 @@ public final class EngineRuntime implements DurableEngine {
 
     private void registered(RegisteredFunction registered) {
         if (state.get() == State.STARTED) {
-            int unparked = settings.store().unpark(List.of(registered.name()), clock().now());
+            int unparked = store.unpark(List.of(registered.name()), clock().now());
             if (unparked > 0) {
                 log.info("resuming {} parked executions of {}", unparked, registered.name());
                 scheduler.requestPoll();
@@ -251,14 +277,8 @@ public final class EngineRuntime implements DurableEngine {
             throw new IllegalArgumentException("input of an execution of '" + function.name() + "' must not be null;"
                     + " pass a value (an empty record if the function needs none)");
         }
-        String data;
-        try {
-            data = serializer().serialize(input);
-        } catch (SerializationException e) {
-            throw new SerializationException("the input of an execution of '" + function.name()
-                    + "' cannot be serialized: " + e.getMessage(), e);
-        }
-        checkPayloadSize(data, "the input of an execution of '" + function.name() + "'");
+        String data = payloads.encode(input, function.inputType(), "the input of an execution of '"
+                + function.name() + "'");
         String id = ExecutionIds.next(leaseClock().now());
         Instant now = clock().now();
         Instant leaseUntil = leaseClock().now().plus(settings.leaseDuration());
@@ -271,6 +291,10 @@ public final class EngineRuntime implements DurableEngine {
             try {
                 record = writer(id).submitStart(execution).join();
             } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof dev.cairn.spi.WriteRejectedException rejected) {
+                    throw new SerializationException("the start of an execution of '" + function.name()
+                            + "' was refused by the store: " + rejected.getMessage(), rejected);
+                }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
             // A new execution has no history: the first run need not read one.
@@ -279,7 +303,13 @@ public final class EngineRuntime implements DurableEngine {
             submit(id, () -> runner.execute(record));
             return new ExecutionHandleImpl<>(this, id, outputType);
         }
-        ExecutionStore.CreateResult created = settings.store().createExecution(execution);
+        ExecutionStore.CreateResult created;
+        try {
+            created = store.createExecution(execution);
+        } catch (dev.cairn.spi.WriteRejectedException rejected) {
+            throw new SerializationException("the start of execution '" + options.name() + "' of '"
+                    + function.name() + "' was refused by the store: " + rejected.getMessage(), rejected);
+        }
         ExecutionRecord record = created.record();
         if (!created.created()) {
             if (!record.function().equals(function.name()) || !record.input().equals(data)) {
@@ -311,22 +341,40 @@ public final class EngineRuntime implements DurableEngine {
             inFlight.put(executionId, Boolean.TRUE);
             return false;
         }
-        submit(executionId, () -> {
-            Instant leaseNow = leaseClock().now();
-            Optional<ExecutionRecord> claimed = settings.store().claim(executionId, nodeId, clock().now(), leaseNow,
-                    leaseNow.plus(settings.leaseDuration()));
-            claimed.ifPresent(runner::execute);
-        });
+        submit(executionId, () -> claimAndRun(executionId));
         return true;
     }
+
+    /**
+     * Claims an execution and runs it. If the store cannot be reached, the claim is tried again later: a timer or
+     * a callback that made it due must not be lost to an outage.
+     */
+    private void claimAndRun(String executionId) {
+        Optional<ExecutionRecord> claimed;
+        try {
+            Instant leaseNow = leaseClock().now();
+            claimed = store.claim(executionId, nodeId, clock().now(), leaseNow, leaseNow.plus(settings.leaseDuration()));
+        } catch (RuntimeException e) {
+            log.warn("execution {}: cannot claim it, the store failed ({}); trying again in {} ms", executionId,
+                    e.getMessage(), RETRY_DELAY.toMillis());
+            retryOwned(executionId, RETRY_DELAY);
+            return;
+        }
+        claimed.ifPresent(runner::execute);
+    }
+
+    /** How long a run that stopped on a store failure waits before its execution is claimed again. */
+    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private void submit(String executionId, Runnable work) {
         try {
             workers.execute(() -> {
                 try {
                     work.run();
-                } catch (RuntimeException | Error e) {
-                    log.error("execution {}: unexpected error in its run", executionId, e);
+                } catch (Throwable e) {
+                    // The runner ends an execution whose run failed unexpectedly; this is the last resort.
+                    log.error("execution {}: unexpected error in its run; it is claimed again later", executionId, e);
+                    retryOwned(executionId, RETRY_DELAY);
                 } finally {
                     Boolean again = inFlight.remove(executionId);
                     if (Boolean.TRUE.equals(again)) {
@@ -339,16 +387,35 @@ public final class EngineRuntime implements DurableEngine {
         }
     }
 
-    /** Runs an execution this node still owns again after a delay (the store failed mid-run). */
-    void retryOwned(ExecutionRecord execution, Duration delay) {
+    /**
+     * Claims an execution this node holds again after a delay, and runs it: its run stopped because the store
+     * failed. The claim succeeds if the row is still this node's (or due, or its lease ran out), and increments the
+     * version; if another node took the execution over meanwhile, it fails and the execution is that node's. Until
+     * then its lease is renewed with those of the running executions.
+     */
+    void retryOwned(String executionId, Duration delay) {
         if (closing) {
             return;
         }
-        delays.schedule(() -> {
-            if (inFlight.putIfAbsent(execution.id(), Boolean.FALSE) == null) {
-                submit(execution.id(), () -> runner.execute(execution));
-            }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        retrying.add(executionId);
+        try {
+            delays.schedule(() -> {
+                boolean queued = inFlight.putIfAbsent(executionId, Boolean.FALSE) == null;
+                retrying.remove(executionId);
+                if (queued) {
+                    submit(executionId, () -> claimAndRun(executionId));
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            retrying.remove(executionId); // closing: the next start of this node, or another node, resumes it
+        }
+    }
+
+    /** The executions whose leases this node renews: those it runs, queues, or is about to claim again. */
+    Set<String> heldExecutions() {
+        Set<String> held = new java.util.HashSet<>(inFlight.keySet());
+        held.addAll(retrying);
+        return held;
     }
 
     boolean backlogged() {
@@ -363,12 +430,12 @@ public final class EngineRuntime implements DurableEngine {
             histories.invalidate(execution.id());
             cached.version = execution.version();
             if (cached.hasPendingCallbacks()) {
-                cached.replaceCallbacks(settings.store().loadCallbacks(execution.id()));
+                cached.replaceCallbacks(store.loadCallbacks(execution.id()));
             }
             return cached;
         }
         histories.invalidate(execution.id());
-        History loaded = settings.store().loadHistory(execution.id());
+        History loaded = store.loadHistory(execution.id());
         return new ExecutionHistory(loaded, execution.version());
     }
 
@@ -382,7 +449,6 @@ public final class EngineRuntime implements DurableEngine {
 
     // ------------------------------------------------------------------ results
 
-    /** Completes the waiters of an execution that ended here. */
     /** Completes the waiters of an execution that ended here, with its final row as this node wrote it. */
     void ended(ExecutionRecord finalRow) {
         CompletableFuture<ExecutionRecord> waiter = waiters.remove(finalRow.id());
@@ -394,7 +460,7 @@ public final class EngineRuntime implements DurableEngine {
     void ended(String executionId) {
         CompletableFuture<ExecutionRecord> waiter = waiters.get(executionId);
         if (waiter != null) {
-            settings.store().findExecution(executionId).filter(r -> r.status().isTerminal()).ifPresent(r -> {
+            store.findExecution(executionId).filter(r -> r.status().isTerminal()).ifPresent(r -> {
                 waiters.remove(executionId);
                 waiter.complete(r);
             });
@@ -402,8 +468,23 @@ public final class EngineRuntime implements DurableEngine {
     }
 
     CompletableFuture<ExecutionRecord> awaitEnd(String executionId) {
+        if (state.get() == State.CLOSED) {
+            // Nothing here will end it any more: say so at once, unless it has ended already.
+            Optional<ExecutionRecord> current;
+            try {
+                current = store.findExecution(executionId);
+            } catch (RuntimeException e) {
+                current = Optional.empty();
+            }
+            if (current.isPresent() && current.get().status().isTerminal()) {
+                return CompletableFuture.completedFuture(current.get());
+            }
+            throw new EngineClosedException("execution " + UserText.quote(executionId) + " has not ended and this"
+                    + " engine is closed; it resumes when an engine on its store starts, and its result can be read"
+                    + " from that engine");
+        }
         CompletableFuture<ExecutionRecord> waiter = waiters.computeIfAbsent(executionId, k -> new CompletableFuture<>());
-        ExecutionRecord current = settings.store().findExecution(executionId)
+        ExecutionRecord current = store.findExecution(executionId)
                 .orElseThrow(() -> new UnknownExecutionException(executionId));
         if (current.status().isTerminal()) {
             waiters.remove(executionId);
@@ -418,7 +499,7 @@ public final class EngineRuntime implements DurableEngine {
                 if (inFlight.containsKey(id)) {
                     continue; // it ends here, and ended() is called then
                 }
-                settings.store().findExecution(id).filter(r -> r.status().isTerminal()).ifPresent(r -> {
+                store.findExecution(id).filter(r -> r.status().isTerminal()).ifPresent(r -> {
                     CompletableFuture<ExecutionRecord> waiter = waiters.remove(id);
                     if (waiter != null) {
                         waiter.complete(r);
@@ -431,7 +512,7 @@ public final class EngineRuntime implements DurableEngine {
     }
 
     ExecutionStatus statusOf(String executionId) {
-        return settings.store().findExecution(executionId).map(ExecutionRecord::status)
+        return store.findExecution(executionId).map(ExecutionRecord::status)
                 .orElseThrow(() -> new UnknownExecutionException(executionId));
     }
 
@@ -457,9 +538,9 @@ public final class EngineRuntime implements DurableEngine {
     @Override
     public ExecutionDescription describe(String executionId) {
         Objects.requireNonNull(executionId, "executionId");
-        ExecutionRecord r = settings.store().findExecution(executionId)
+        ExecutionRecord r = store.findExecution(executionId)
                 .orElseThrow(() -> new UnknownExecutionException(executionId));
-        History history = settings.store().loadHistory(executionId);
+        History history = store.loadHistory(executionId);
         List<OperationDescription> operations = new ArrayList<>();
         List<OperationRecord> sorted = new ArrayList<>(history.operations());
         sorted.sort(Comparator.comparing(OperationRecord::startedAt, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -502,29 +583,49 @@ public final class EngineRuntime implements DurableEngine {
     public void completeCallback(String callbackId, Object result) {
         Objects.requireNonNull(callbackId, "callbackId");
         checkStarted("completeCallback");
-        String data;
-        try {
-            data = serializer().serialize(result);
-        } catch (SerializationException e) {
-            throw new SerializationException("the result for callback " + callbackId + " cannot be serialized: "
-                    + e.getMessage(), e);
+        CallbackRecord callback = existingCallback(callbackId);
+        String what = "the result for callback " + callbackId + " of execution " + callback.executionId();
+        Type declared = TypeNames.resolve(callback.resultType());
+        String data = payloads.encode(result, declared, what);
+        if (declared != null && result != null) {
+            try {
+                serializer().deserialize(data, declared);
+            } catch (SerializationException e) {
+                throw new SerializationException("callback " + callbackId + " of execution " + callback.executionId()
+                        + " expects a result of type " + callback.resultType() + ", but the value given (a "
+                        + result.getClass().getName() + ") cannot be read as one; the callback is still pending:"
+                        + " complete it with a value of that type", e);
+            }
         }
-        checkPayloadSize(data, "the result for callback " + callbackId);
         apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, data, null, clock().now()),
                 "complete");
+    }
+
+    /** Callback ids are short: a longer one cannot exist, and is not sent to the database. */
+    private static final int MAX_CALLBACK_ID_CHARS = 255;
+
+    private CallbackRecord existingCallback(String callbackId) {
+        if (callbackId.length() > MAX_CALLBACK_ID_CHARS) {
+            throw new UnknownCallbackException(callbackId);
+        }
+        return store.findCallback(callbackId).orElseThrow(() -> new UnknownCallbackException(callbackId));
     }
 
     @Override
     public void failCallback(String callbackId, String errorType, String message) {
         Objects.requireNonNull(callbackId, "callbackId");
         Objects.requireNonNull(errorType, "errorType");
+        UserText.checkName(errorType, "callback error type");
         checkStarted("failCallback");
+        if (callbackId.length() > MAX_CALLBACK_ID_CHARS) {
+            throw new UnknownCallbackException(callbackId);
+        }
         apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.FAILED, null,
                 ErrorInfo.of(errorType, message), clock().now()), "fail");
     }
 
     private void apply(String callbackId, CallbackCompletion completion, String verb) {
-        CallbackUpdate update = settings.store().completeCallback(completion);
+        CallbackUpdate update = store.completeCallback(completion);
         check(callbackId, update, verb);
         if (update.executionStatus() == ExecutionStatus.PENDING) {
             dispatch(update.callback().executionId());
@@ -534,7 +635,7 @@ public final class EngineRuntime implements DurableEngine {
     /** Fails a callback whose submitter failed, so that a late completion is rejected. */
     void failCallbackQuietly(String callbackId, ErrorInfo error) {
         try {
-            settings.store().completeCallback(new CallbackCompletion(callbackId, CallbackStatus.FAILED, null, error,
+            store.completeCallback(new CallbackCompletion(callbackId, CallbackStatus.FAILED, null, error,
                     clock().now()));
         } catch (RuntimeException e) {
             log.warn("could not mark callback {} failed", callbackId, e);
@@ -545,7 +646,11 @@ public final class EngineRuntime implements DurableEngine {
     public void heartbeatCallback(String callbackId) {
         Objects.requireNonNull(callbackId, "callbackId");
         checkStarted("heartbeatCallback");
-        check(callbackId, settings.store().heartbeatCallback(callbackId, clock().now()), "heartbeat");
+        if (callbackId.length() > MAX_CALLBACK_ID_CHARS) {
+            throw new UnknownCallbackException(callbackId);
+        }
+        CallbackUpdate update = store.heartbeatCallback(callbackId, clock().now());
+        check(callbackId, update, "heartbeat");
     }
 
     private static void check(String callbackId, CallbackUpdate update, String verb) {
@@ -555,7 +660,10 @@ public final class EngineRuntime implements DurableEngine {
             case NOT_FOUND -> throw new UnknownCallbackException(callbackId);
             case ALREADY_COMPLETED -> throw new CallbackAlreadyCompletedException(callbackId, update.callback().status(),
                     "cannot " + verb + " callback " + callbackId + " of execution " + update.callback().executionId()
-                            + ": it is already " + update.callback().status() + "; the first outcome stands");
+                            + ": it is already " + update.callback().status()
+                            + (update.callback().status() == CallbackStatus.TIMED_OUT
+                                    ? " (its deadline " + update.callback().deadline() + " has passed)" : "")
+                            + "; the first outcome stands");
             case EXECUTION_ENDED -> throw new CallbackAlreadyCompletedException(callbackId, update.callback().status(),
                     "cannot " + verb + " callback " + callbackId + ": its execution " + update.callback().executionId()
                             + " has already ended (" + update.executionStatus() + ")");
@@ -572,10 +680,10 @@ public final class EngineRuntime implements DurableEngine {
         Objects.requireNonNull(options, "options");
         ExecutionStatus status = cancelOne(executionId, reason);
         if (options.includeInvokedChildren()) {
-            for (OperationRecord op : settings.store().loadHistory(executionId).operations()) {
+            for (OperationRecord op : store.loadHistory(executionId).operations()) {
                 if (op.type() == dev.cairn.OperationType.INVOKE && !op.status().isTerminal()) {
                     String child = Invocation.childId(executionId, op.operationId());
-                    if (settings.store().findExecution(child).isPresent()) {
+                    if (store.findExecution(child).isPresent()) {
                         cancel(child, "parent " + executionId + " cancelled: " + reason, options);
                     }
                 }
@@ -587,13 +695,14 @@ public final class EngineRuntime implements DurableEngine {
     private ExecutionStatus cancelOne(String executionId, String reason) {
         Objects.requireNonNull(executionId, "executionId");
         checkStarted("cancel");
-        CancelResult result = settings.store().cancel(executionId, reason == null ? "cancelled" : reason, clock().now());
+        String why = reason == null ? "cancelled" : UserText.storable(reason, ErrorInfo.MAX_MESSAGE_CHARS, "...");
+        CancelResult result = store.cancel(executionId, why, clock().now());
         switch (result.outcome()) {
             case NOT_FOUND -> throw new UnknownExecutionException(executionId);
             case CANCELLED -> {
                 invalidateHistory(executionId);
                 ended(executionId);
-                settings.store().findExecution(executionId).map(ExecutionRecord::parentId).ifPresent(this::dispatch);
+                store.findExecution(executionId).map(ExecutionRecord::parentId).ifPresent(this::dispatch);
                 return ExecutionStatus.CANCELLED;
             }
             case REQUESTED -> {
@@ -607,20 +716,12 @@ public final class EngineRuntime implements DurableEngine {
 
     // ------------------------------------------------------------------ shared with runs
 
-    void checkPayloadSize(String data, String what) {
-        // A char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars): only a long text needs counting.
-        if (data.length() * 3L > settings.maxPayloadBytes()) {
-            int bytes = data.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > settings.maxPayloadBytes()) {
-                throw new SerializationException(what + " is " + bytes + " bytes when serialized; the limit is "
-                        + settings.maxPayloadBytes() + " bytes (DurableEngine.builder().maxPayloadBytes(...)). Keep large"
-                        + " data elsewhere and checkpoint a reference to it");
-            }
-        }
+    Payloads payloads() {
+        return payloads;
     }
 
     ExecutionStore store() {
-        return settings.store();
+        return store;
     }
 
     Serializer serializer() {
@@ -654,6 +755,10 @@ public final class EngineRuntime implements DurableEngine {
 
     java.util.concurrent.Executor branchThreads() {
         return branchThreads;
+    }
+
+    java.util.concurrent.ExecutorService stepBodies() {
+        return stepBodies;
     }
 
     boolean isClosing() {

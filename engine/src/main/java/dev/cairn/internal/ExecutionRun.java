@@ -6,6 +6,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.WriteRejectedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,8 @@ final class ExecutionRun {
     private final int[] asyncRunning = new int[1];
     volatile NonDeterministicExecutionException nonDeterminism;
     volatile RunAbandoned abandoned;
+    /** Set when the store refused one of this run's writes, awaited or not: the run ends the execution FAILED. */
+    volatile WriteRejectedException rejected;
     volatile boolean finished;
 
     ExecutionRun(EngineRuntime engine, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
@@ -57,6 +60,9 @@ final class ExecutionRun {
     void checkRun(String what) {
         if (abandoned != null) {
             throw abandoned;
+        }
+        if (rejected != null) {
+            throw new CheckpointRejected(rejected);
         }
         if (finished) {
             throw new IllegalStateException("DurableContext of execution " + executionId() + " used for " + what
@@ -137,19 +143,43 @@ final class ExecutionRun {
         return abandoned;
     }
 
-    /** Serializes a value and checks it against the payload limit. Nothing is written. */
-    String payload(Object value, String what) {
-        String data;
+    /**
+     * Serializes a value to be read back as {@code type} ({@code null} when it is the engine's own) and checks it
+     * against the payload limit and what the store holds. Nothing is written.
+     */
+    String payload(Object value, java.lang.reflect.Type type, String what) {
+        return engine.payloads().encode(value, type, what + " of execution " + executionId());
+    }
+
+    /**
+     * Calls the store directly from the run (not through the writer). A failure is the store's, not the workflow's:
+     * the run stops and is retried, as when a checkpoint cannot be written.
+     */
+    <T> T storeCall(java.util.function.Supplier<T> call) {
         try {
-            data = engine.serializer().serialize(value);
-        } catch (SerializationException e) {
-            throw new SerializationException(what + " of execution " + executionId() + " cannot be serialized: "
-                    + e.getMessage(), e.getCause() != null ? e.getCause() : e);
+            return call.get();
+        } catch (WriteRejectedException e) {
+            throw new CheckpointRejected(e);
         } catch (RuntimeException e) {
-            throw new SerializationException(what + " of execution " + executionId() + " cannot be serialized: " + e, e);
+            throw new StoreUnavailable(e);
         }
-        engine.checkPayloadSize(data, what + " of execution " + executionId());
-        return data;
+    }
+
+    /**
+     * Times out a pending callback that is past its deadline, in the store and in this run's history.
+     *
+     * @return the callback as it is now: timed out, or as the store has it if it was completed or heartbeated in
+     *         the meantime
+     */
+    CallbackRecord expire(CallbackRecord callback) {
+        Instant now = clockNow();
+        if (storeCall(() -> engine.store().expireCallback(callback.id(), callback.timeoutError(), now))) {
+            CallbackRecord timedOut = callback.timedOut(now);
+            history.callbacksByOperation.put(timedOut.operationId(), timedOut);
+            return timedOut;
+        }
+        history.replaceCallbacks(storeCall(() -> engine.store().loadCallbacks(executionId())));
+        return history.callbacksByOperation.get(callback.operationId());
     }
 
     <T> T read(String data, java.lang.reflect.Type type, String what) {
@@ -175,6 +205,13 @@ final class ExecutionRun {
         }
         if (await) {
             awaitApplied(done);
+        } else {
+            done.whenComplete((outcome, error) -> {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof WriteRejectedException w) {
+                    rejected = w;
+                }
+            });
         }
     }
 
@@ -202,10 +239,18 @@ final class ExecutionRun {
         try {
             outcome = done.join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof WriteRejectedException w) {
+                rejected = w;
+                throw new CheckpointRejected(w);
+            }
             throw new StoreUnavailable(e.getCause() != null ? e.getCause() : e);
         }
         switch (outcome) {
             case APPLIED, SIGNALLED -> {
+                // An earlier write that was not awaited and rode in an earlier batch may have been refused.
+                if (rejected != null) {
+                    throw new CheckpointRejected(rejected);
+                }
             }
             case FENCED -> throw abandon(RunAbandoned.Reason.FENCED);
             case CANCELLED -> throw abandon(RunAbandoned.Reason.CANCELLED);
@@ -216,6 +261,19 @@ final class ExecutionRun {
     static final class StoreUnavailable extends Error {
         StoreUnavailable(Throwable cause) {
             super("checkpoint could not be written: " + cause, cause, false, false);
+        }
+    }
+
+    /**
+     * The store refused a write of this run for what it contains; writing it again would fail again. The run stops
+     * and its execution ends FAILED, once.
+     */
+    static final class CheckpointRejected extends Error {
+        final transient WriteRejectedException rejection;
+
+        CheckpointRejected(WriteRejectedException rejection) {
+            super("checkpoint refused by the store: " + rejection.getMessage(), rejection, false, false);
+            this.rejection = rejection;
         }
     }
 

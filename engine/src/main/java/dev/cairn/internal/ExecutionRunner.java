@@ -1,12 +1,14 @@
 package dev.cairn.internal;
 
+import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.SerializationException;
+import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.Transition;
-import java.time.Duration;
+import dev.cairn.spi.WriteRejectedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -19,6 +21,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No connection or transaction is held while user code runs: the history is read before, checkpoints go
  * through the writer, and the run's end is one more write.
+ *
+ * <p>Every run ends in one of three ways, so that no execution stays RUNNING with nothing running it: its end is
+ * written (succeeded, failed, suspended, parked, given back); or the store failed, and the execution is claimed
+ * again after a delay ({@link EngineRuntime#retryOwned}); or another node holds it now (fenced). A failure that
+ * writing again would not cure (an error of the workflow, a fatal {@link Error}, a value the store refuses) ends
+ * the execution FAILED, once.
  */
 final class ExecutionRunner {
 
@@ -41,21 +49,29 @@ final class ExecutionRunner {
         try {
             history = engine.historyFor(execution);
         } catch (RuntimeException e) {
-            log.warn("cannot load the history of execution {}; retrying", execution.id(), e);
-            engine.retryOwned(execution, Duration.ofSeconds(1));
+            retry(execution, "its history could not be loaded", e);
             return;
         }
-        while (true) {
-            RunEnd end = runOnce(execution, function, history);
-            if (end != RunEnd.REPLAY) {
-                return;
+        try {
+            while (true) {
+                RunEnd end = runOnce(execution, function, history);
+                if (end != RunEnd.REPLAY) {
+                    return;
+                }
+                try {
+                    history.replaceCallbacks(engine.store().loadCallbacks(execution.id()));
+                } catch (RuntimeException e) {
+                    retry(execution, "its callbacks could not be loaded", e);
+                    return;
+                }
             }
-            try {
-                history.replaceCallbacks(engine.store().loadCallbacks(execution.id()));
-            } catch (RuntimeException e) {
-                engine.retryOwned(execution, Duration.ofSeconds(1));
-                return;
-            }
+        } catch (RuntimeException | Error e) {
+            // A fault of the engine itself, not of the workflow: running the execution again would most likely
+            // fail the same way, so it is failed, with the error for whoever looks.
+            log.error("execution {}: Cairn failed while running it; it is failed", execution.id(), e);
+            engine.invalidateHistory(execution.id());
+            ErrorInfo error = safely(e, "Cairn failed while running execution " + execution.id() + ": " + e);
+            commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function);
         }
     }
 
@@ -65,6 +81,12 @@ final class ExecutionRunner {
         ExecutionRun run = new ExecutionRun(engine, execution, function, history);
         if (execution.timeoutAt() != null && !engine.clock().now().isBefore(execution.timeoutAt())) {
             return abandoned(run, RunAbandoned.Reason.TIMED_OUT);
+        }
+        try {
+            expireOverdueCallbacks(run);
+        } catch (ExecutionRun.StoreUnavailable e) {
+            retry(execution, "its overdue callbacks could not be timed out", e.getCause());
+            return RunEnd.DONE;
         }
         Object input;
         try {
@@ -89,33 +111,80 @@ final class ExecutionRunner {
         // unwinding signals, or a non-determinism error.
         if (failure instanceof ExecutionRun.StoreUnavailable || (failure != null
                 && failure.getCause() instanceof ExecutionRun.StoreUnavailable)) {
-            log.warn("execution {}: checkpoint failed; retrying the run", execution.id(), failure);
             engine.invalidateHistory(execution.id());
-            engine.retryOwned(execution, Duration.ofSeconds(1));
+            retry(execution, "a checkpoint could not be written", failure);
             return RunEnd.DONE;
         }
         if (run.abandoned != null) {
             return abandoned(run, run.abandoned.reason);
         }
+        if (run.rejected != null) {
+            return end(run, Transition.end(ExecutionStatus.FAILED, refused(run, run.rejected)));
+        }
         if (run.nonDeterminism != null) {
             return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(run.nonDeterminism)));
         }
         if (run.rootScope.suspension != null) {
-            return suspend(run, Outcome.earliest(run.rootScope.suspension.wakeAt, execution.timeoutAt()));
+            return suspend(run, Outcome.earliest(Outcome.earliest(run.rootScope.suspension.wakeAt,
+                    execution.timeoutAt()), earliestCallbackDeadline(run)));
         }
-        if (failure instanceof VirtualMachineError error) {
-            throw error;
+        if (failure instanceof VirtualMachineError fatal) {
+            log.error("execution {} ({}) threw {}; it is failed", execution.id(), function.name(), fatal.toString());
         }
         if (failure != null) {
-            return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(failure)));
+            return end(run, Transition.end(ExecutionStatus.FAILED, safely(failure, null)));
         }
         String data;
         try {
-            data = run.payload(output, "the output");
+            data = run.payload(output, function.outputType(), "the output");
         } catch (SerializationException e) {
             return end(run, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(e)));
         }
         return end(run, Transition.succeed(data));
+    }
+
+    /**
+     * Times out, before the function runs, every pending callback whose deadline has passed: the execution was
+     * woken for it ({@link #earliestCallbackDeadline}), whether or not the workflow is waiting for it now.
+     */
+    private void expireOverdueCallbacks(ExecutionRun run) {
+        Instant now = engine.clock().now();
+        for (CallbackRecord callback : List.copyOf(run.history.callbacksByOperation.values())) {
+            if (callback.isOverdue(now)) {
+                run.expire(callback);
+            }
+        }
+    }
+
+    /** When the earliest pending callback times out, so that a suspended execution wakes for it; or null. */
+    private static Instant earliestCallbackDeadline(ExecutionRun run) {
+        Instant earliest = null;
+        for (CallbackRecord callback : run.history.callbacksByOperation.values()) {
+            if (callback.status() == CallbackStatus.PENDING && callback.deadline() != null
+                    && (earliest == null || callback.deadline().isBefore(earliest))) {
+                earliest = callback.deadline();
+            }
+        }
+        return earliest;
+    }
+
+    /** The error recorded when the store refused one of the run's writes. */
+    private static ErrorInfo refused(ExecutionRun run, WriteRejectedException rejection) {
+        return ErrorInfo.of(SerializationException.class.getName(), "a checkpoint of execution "
+                + run.executionId() + " was refused by the store, and writing it again would fail again: "
+                + rejection.getMessage());
+    }
+
+    /**
+     * The error recorded for a throwable; if recording it fails too (the heap is exhausted, say), a short one made
+     * of its class name and {@code fallback}.
+     */
+    private static ErrorInfo safely(Throwable failure, String fallback) {
+        try {
+            return ErrorInfo.of(failure);
+        } catch (RuntimeException | Error e) {
+            return ErrorInfo.of(failure.getClass().getName(), fallback);
+        }
     }
 
     private RunEnd suspend(ExecutionRun run, Instant wakeAt) {
@@ -145,27 +214,30 @@ final class ExecutionRunner {
     }
 
     private RunEnd end(ExecutionRun run, Transition transition) {
-        CommitOutcome outcome = commit(run, transition);
         engine.invalidateHistory(run.execution.id());
+        commitEnd(run.execution, transition, run.function);
+        return RunEnd.DONE;
+    }
+
+    /** Writes how an execution ended, and tells whoever waits for it. */
+    private void commitEnd(ExecutionRecord e, Transition transition, RegisteredFunction function) {
+        CommitOutcome outcome = write(e, transition);
         if (outcome == CommitOutcome.APPLIED || outcome == CommitOutcome.CANCELLED) {
             if (transition.status() == ExecutionStatus.FAILED && outcome == CommitOutcome.APPLIED) {
-                log.info("execution {} ({}) failed: {}", run.execution.id(), run.function.name(),
-                        transition.error().summary());
+                log.info("execution {} ({}) failed: {}", e.id(), function.name(), transition.error().summary());
             }
             if (outcome == CommitOutcome.APPLIED) {
-                ExecutionRecord e = run.execution;
                 Instant now = engine.clock().now();
                 engine.ended(new ExecutionRecord(e.id(), e.name(), e.function(), transition.status(), e.input(),
                         transition.output(), transition.error(), e.createdAt(), now, now, null, null, null, e.version(),
                         e.signals(), e.cancelReason(), e.timeoutAt(), e.parentId()));
             } else {
-                engine.ended(run.execution.id());
+                engine.ended(e.id());
             }
-            if (run.execution.parentId() != null) {
-                engine.dispatch(run.execution.parentId());
+            if (e.parentId() != null) {
+                engine.dispatch(e.parentId());
             }
         }
-        return RunEnd.DONE;
     }
 
     private RunEnd abandoned(ExecutionRun run, RunAbandoned.Reason reason) {
@@ -187,20 +259,45 @@ final class ExecutionRunner {
         return RunEnd.DONE;
     }
 
-    /** Writes the run's end; null if the store failed (the run is then retried). */
+    /** Writes the run's end; null if it could not be written (the execution is then claimed again later). */
     private CommitOutcome commit(ExecutionRun run, Transition transition) {
+        return write(run.execution, transition);
+    }
+
+    private CommitOutcome write(ExecutionRecord execution, Transition transition) {
         try {
-            return engine.writer(run.execution.id()).submit(run.execution.id(), run.execution.version(), List.of(), List.of(), List.of(),
-                    transition, engine.clock().now()).join();
+            return submit(execution, transition);
         } catch (CompletionException | IllegalStateException e) {
             if (engine.isClosing()) {
                 return null;
             }
-            log.warn("execution {}: could not record the end of its run; retrying", run.execution.id(), e);
-            engine.invalidateHistory(run.execution.id());
-            engine.retryOwned(run.execution, Duration.ofSeconds(1));
+            if (e.getCause() instanceof WriteRejectedException rejected && transition.status() != ExecutionStatus.FAILED) {
+                // The end itself was refused (an output the store cannot hold): end it failed, saying why.
+                log.warn("execution {}: the store refused its end ({}); it is failed", execution.id(),
+                        rejected.getMessage());
+                return write(execution, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(
+                        SerializationException.class.getName(), "the end of execution " + execution.id()
+                                + " was refused by the store: " + rejected.getMessage())));
+            }
+            engine.invalidateHistory(execution.id());
+            retry(execution, "the end of its run could not be recorded", e.getCause() != null ? e.getCause() : e);
             return null;
         }
+    }
+
+    private CommitOutcome submit(ExecutionRecord execution, Transition transition) {
+        return engine.writer(execution.id()).submit(execution.id(), execution.version(), List.of(), List.of(),
+                List.of(), transition, engine.clock().now()).join();
+    }
+
+    /** The run stopped on a store failure: the execution is claimed again after a delay. */
+    private void retry(ExecutionRecord execution, String what, Throwable cause) {
+        if (engine.isClosing()) {
+            return;
+        }
+        log.warn("execution {}: {} ({}); it is claimed again in {} ms", execution.id(), what,
+                cause == null ? "unknown" : cause.getMessage(), EngineRuntime.RETRY_DELAY.toMillis());
+        engine.retryOwned(execution.id(), EngineRuntime.RETRY_DELAY);
     }
 
     private void park(ExecutionRecord execution) {
@@ -209,11 +306,9 @@ final class ExecutionRunner {
                 + " registered starts, or it is registered with DurableEngine.register";
         log.warn("execution {} parked: {}", execution.id(), message);
         try {
-            engine.writer(execution.id()).submit(execution.id(), execution.version(), List.of(), List.of(), List.of(),
-                    Transition.park(ErrorInfo.of("dev.cairn.UnknownFunctionException", message)), engine.clock().now())
-                    .join();
+            submit(execution, Transition.park(ErrorInfo.of("dev.cairn.UnknownFunctionException", message)));
         } catch (CompletionException | IllegalStateException e) {
-            log.warn("could not park execution {}", execution.id(), e);
+            retry(execution, "it could not be parked", e.getCause() != null ? e.getCause() : e);
         }
     }
 }

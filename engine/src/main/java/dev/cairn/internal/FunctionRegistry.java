@@ -22,9 +22,7 @@ final class FunctionRegistry {
     synchronized RegisteredFunction add(Registration registration) {
         DurableFunction<?, ?> function = registration.function();
         String name = registration.name() != null ? registration.name() : nameOf(function.getClass());
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("function name must not be blank (" + function.getClass().getName() + ")");
-        }
+        UserText.checkName(name, "function");
         if (byName.containsKey(name)) {
             throw new IllegalArgumentException("a function named '" + name + "' is already registered ("
                     + byName.get(name).function().getClass().getName() + "); give one of them another name with "
@@ -64,7 +62,8 @@ final class FunctionRegistry {
     RegisteredFunction byName(String name) {
         RegisteredFunction registered = byName.get(name);
         if (registered == null) {
-            throw new UnknownFunctionException("no function named '" + name + "' is registered; registered: " + names());
+            throw new UnknownFunctionException("no function named '" + UserText.quote(name) + "' is registered;"
+                    + " registered: " + names());
         }
         return registered;
     }

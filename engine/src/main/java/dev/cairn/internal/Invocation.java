@@ -56,21 +56,22 @@ final class Invocation {
         }
         ExecutionStore store = run.engine.store();
         OperationRecord op = recorded;
+        RegisteredFunction target = run.engine.registry().get(functionName);
         if (op == null) {
             if (input == null) {
                 throw new IllegalArgumentException("the input of " + where + " must not be null");
             }
-            run.engine.registry().byName(functionName);
+            target = run.engine.registry().byName(functionName);
             Instant now = run.clockNow();
             op = ctx.record(operationId, OperationType.INVOKE, functionName, name, OperationStatus.STARTED, 0, null, null,
                     null, now, null);
             ctx.write(ctx.scope, java.util.List.of(op), java.util.List.of(), true);
         }
-        Optional<ExecutionRecord> child = store.findExecution(childId);
+        Optional<ExecutionRecord> child = run.storeCall(() -> store.findExecution(childId));
         if (child.isEmpty()) {
-            String data = run.payload(input, "the input of " + where);
-            store.createExecution(new NewExecution(childId, childId, functionName, data, run.clockNow(), null, null, null,
-                    run.executionId()));
+            String data = run.payload(input, target == null ? null : target.inputType(), "the input of " + where);
+            run.storeCall(() -> store.createExecution(new NewExecution(childId, childId, functionName, data,
+                    run.clockNow(), null, null, null, run.executionId())));
             run.engine.dispatch(childId);
             throw ctx.scope.suspend(null);
         }
@@ -80,7 +81,13 @@ final class Invocation {
         }
         Instant now = run.clockNow();
         if (c.status() == ExecutionStatus.SUCCEEDED) {
-            O value = run.read(c.output(), resultType.type(), "result of " + where);
+            O value;
+            try {
+                value = run.read(c.output(), resultType.type(), "result of " + where);
+            } catch (dev.cairn.SerializationException e) {
+                ctx.write(ReplayContext.withOutcome(op, OperationStatus.FAILED, null, ErrorInfo.of(e), now), false);
+                throw e;
+            }
             ctx.write(ReplayContext.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
             return value;
         }

@@ -1,5 +1,6 @@
 package dev.cairn.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +11,13 @@ import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import dev.cairn.SerializationException;
 import dev.cairn.spi.Serializer;
 import java.lang.reflect.Type;
+import java.util.UUID;
 
-/** JSON through Jackson. */
+/**
+ * JSON through Jackson. A value serialized for a declared type is read back as that type and written again; if the
+ * two texts differ, the value does not round-trip (properties Jackson writes but cannot read, or reads but does
+ * not write) and is refused, because its replay would see another value than its first run did.
+ */
 public final class JacksonSerializer implements Serializer {
 
     private final ObjectMapper mapper;
@@ -27,7 +33,7 @@ public final class JacksonSerializer implements Serializer {
                 .registerModule(new Jdk8Module())
                 .registerModule(new ParameterNamesModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
@@ -38,8 +44,59 @@ public final class JacksonSerializer implements Serializer {
             return mapper.writeValueAsString(value);
         } catch (Exception e) {
             throw new SerializationException("cannot serialize a value of type "
-                    + (value == null ? "null" : value.getClass().getName()) + " as JSON: " + e.getMessage(), e);
+                    + (value == null ? "null" : value.getClass().getName()) + " as JSON: " + reason(e), e);
         }
+    }
+
+    @Override
+    public String serialize(Object value, Type declaredType) {
+        String data = serialize(value);
+        if (value == null || declaredType == null || isPlain(value)) {
+            return data;
+        }
+        Object back;
+        try {
+            back = deserialize(data, declaredType);
+        } catch (SerializationException e) {
+            throw new SerializationException("a value of type " + value.getClass().getName() + " is written as JSON"
+                    + " that cannot be read back as " + declaredType.getTypeName() + ": " + reason(e.getCause())
+                    + ". Checkpoint a type Jackson can both write and read (a record, or a class with a creator)", e);
+        }
+        String again = serialize(back);
+        if (!again.equals(data)) {
+            throw new SerializationException("a value of type " + value.getClass().getName() + " does not read back"
+                    + " the same as " + declaredType.getTypeName() + ": its JSON (" + data.length()
+                    + " characters) differs from that of the value read back (" + again.length() + " characters) from"
+                    + " character " + firstDifference(data, again) + ". Checkpoint a type Jackson can both write and"
+                    + " read (a record, or a class with a creator and accessors for every property)");
+        }
+        return data;
+    }
+
+    /** Values whose JSON always reads back the same, which need no check. */
+    private static boolean isPlain(Object value) {
+        return value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Short || value instanceof Byte
+                || value instanceof UUID || value instanceof Enum<?>;
+    }
+
+    private static int firstDifference(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            if (a.charAt(i) != b.charAt(i)) {
+                return i;
+            }
+        }
+        return n;
+    }
+
+    /** Jackson's message without the excerpt of the JSON it quotes (a payload), bounded. */
+    private static String reason(Throwable e) {
+        if (e == null) {
+            return "unknown";
+        }
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return UserText.quote(message == null ? e.getClass().getName() : message);
     }
 
     @Override
@@ -52,7 +109,7 @@ public final class JacksonSerializer implements Serializer {
             return mapper.readValue(data, javaType);
         } catch (Exception e) {
             throw new SerializationException("cannot read checkpointed JSON as " + type.getTypeName() + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
     }
 }

@@ -22,6 +22,7 @@ import dev.cairn.StepContext;
 import dev.cairn.StepFailedException;
 import dev.cairn.StepFunction;
 import dev.cairn.StepInterruptedException;
+import dev.cairn.StepTimeoutException;
 import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
@@ -179,20 +180,17 @@ final class ReplayContext implements DurableContext {
     }
 
     private static String requireName(String name, String what) {
-        Objects.requireNonNull(name, what + " name");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException(what + " name must not be blank");
-        }
-        if (name.length() > 200) {
-            throw new IllegalArgumentException(what + " name is " + name.length() + " characters; the limit is 200");
-        }
-        return name;
+        return UserText.checkName(name, what);
     }
 
-    /** Whether a throwable is the engine's own control flow, which user-visible handling must let through. */
+    /**
+     * Whether a throwable is the engine's own control flow, which user-visible handling must let through. A fatal
+     * error of the JVM ({@link VirtualMachineError}) is not: thrown by user code, it fails what threw it (a step
+     * attempt, a child, the execution), and is logged.
+     */
     static boolean isControlFlow(Throwable t) {
         return t instanceof Suspension || t instanceof RunAbandoned || t instanceof Scope.Detached
-                || t instanceof ExecutionRun.StoreUnavailable || t instanceof VirtualMachineError;
+                || t instanceof ExecutionRun.StoreUnavailable || t instanceof ExecutionRun.CheckpointRejected;
     }
 
     ExecutionRun run() {
@@ -267,23 +265,65 @@ final class ReplayContext implements DurableContext {
             T value;
             s.activeStep = name;
             try {
-                value = body.apply(new Step(id, attempts));
+                Step step = new Step(id, attempts);
+                value = config.timeout() == null ? body.apply(step) : applyWithTimeout(id, name, body, step, config);
             } catch (Throwable e) {
                 s.activeStep = null;
                 if (isControlFlow(e)) {
                     throw (Error) e;
+                }
+                if (e instanceof VirtualMachineError) {
+                    log.error("step '{}' (operation {} of execution {}) threw {}; the attempt failed", name, id,
+                            run.executionId(), e.toString());
                 }
                 afterFailure(id, s, name, attempts, startedAt, e, config);
                 continue; // afterFailure returned: the retry is due at once
             } finally {
                 s.activeStep = null;
             }
-            String data = run.payload(value, "the result of step '" + name + "' (operation " + id + ")");
+            String data = run.payload(value, resultType.type(), "the result of step '" + name + "' (operation " + id
+                    + ")");
             write(s, List.of(record(id, OperationType.STEP, null, name, OperationStatus.SUCCEEDED, attempts, data, null,
                     null, startedAt, run.clockNow())), List.of(), true);
             return value;
         }
     }
+
+    /**
+     * Runs one attempt of a step body on a thread of its own, and waits for it at most the step's timeout on the
+     * engine's clock (read every tick, so that a virtual clock moves it too). On timeout, the body's thread is
+     * interrupted and abandoned, and the attempt fails with {@link StepTimeoutException}.
+     */
+    private <T> T applyWithTimeout(String id, String name, StepFunction<T> body, Step step, StepConfig config)
+            throws Throwable {
+        Instant deadline = run.clockNow().plus(config.timeout());
+        java.util.concurrent.Future<T> attempt = run.engine.stepBodies().submit(() -> body.apply(step));
+        long slice = Math.max(1, run.engine.scheduler().tickMillis());
+        try {
+            while (true) {
+                try {
+                    return attempt.get(slice, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    if (!run.clockNow().isBefore(deadline)) {
+                        throw new StepTimeoutException("attempt " + step.attempt() + " of step '" + name
+                                + "' (operation " + id + " of execution " + run.executionId() + ") ran longer than"
+                                + " its timeout of " + config.timeout() + "; its thread was interrupted and is not"
+                                + " waited for");
+                    }
+                    run.checkRun("step '" + name + "'");
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
+        } finally {
+            attempt.cancel(true);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayContext.class);
 
     /**
      * Records a failed attempt and applies the retry strategy: throws {@link StepFailedException} when it gives up,
@@ -418,7 +458,8 @@ final class ReplayContext implements DurableContext {
             Instant now = run.clockNow();
             CallbackRecord callback = new CallbackRecord(CallbackIds.next(), run.executionId(), b.id, CallbackStatus.PENDING,
                     null, null, config.timeout() == null ? null : now.plus(config.timeout()), config.heartbeatTimeout(),
-                    config.heartbeatTimeout() == null ? null : now.plus(config.heartbeatTimeout()), now, null);
+                    config.heartbeatTimeout() == null ? null : now.plus(config.heartbeatTimeout()), now, null,
+                    resultType.type().getTypeName());
             write(scope, List.of(record(b.id, OperationType.CALLBACK, null, name, OperationStatus.STARTED, 0, null, null,
                     null, now, null)), List.of(callback), true);
             return new Callback<>(this, b.id, name, callback.id(), resultType);
@@ -503,23 +544,10 @@ final class ReplayContext implements DurableContext {
                         throw callbackError(where(), callbackId, cb.error());
                     }
                     case PENDING -> {
-                        Instant deadline = cb.deadline();
-                        if (deadline == null || now.isBefore(deadline)) {
-                            throw owner.scope.suspend(deadline);
+                        if (!cb.isOverdue(now)) {
+                            throw owner.scope.suspend(cb.deadline());
                         }
-                        boolean timedOut = cb.timeoutAt() != null && !now.isBefore(cb.timeoutAt());
-                        String message = timedOut
-                                ? where() + " timed out: not completed within " + Duration.between(cb.createdAt(), cb.timeoutAt())
-                                : where() + " timed out: no heartbeat within " + cb.heartbeatTimeout();
-                        ErrorInfo error = ErrorInfo.of(CallbackTimeoutException.class.getName(), message);
-                        if (run.engine.store().expireCallback(callbackId, error, now)) {
-                            run.history.callbacksByOperation.put(operationId, new CallbackRecord(cb.id(), cb.executionId(),
-                                    cb.operationId(), CallbackStatus.TIMED_OUT, null, error, cb.timeoutAt(),
-                                    cb.heartbeatTimeout(), cb.heartbeatDeadline(), cb.createdAt(), now));
-                        } else {
-                            // Completed (or heartbeated) meanwhile: read it again.
-                            run.history.replaceCallbacks(run.engine.store().loadCallbacks(run.executionId()));
-                        }
+                        run.expire(cb); // timed out now, or completed or heartbeated meanwhile: look again
                     }
                 }
             }
@@ -575,6 +603,11 @@ final class ReplayContext implements DurableContext {
             value = callback.result();
         } catch (CallbackFailedException e) {
             write(withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()), false);
+            throw e;
+        } catch (RuntimeException e) {
+            if (scope.suspension == null && run.nonDeterminism == null) {
+                write(withOutcome(started, OperationStatus.FAILED, null, ErrorInfo.of(e), run.clockNow()), false);
+            }
             throw e;
         }
         OperationRecord childResult = run.history.operations.get(id + "-1");
@@ -650,7 +683,15 @@ final class ReplayContext implements DurableContext {
         if (s.suspension != null) {
             throw s.suspension; // the body caught its own suspension
         }
-        String data = run.payload(value, "the result of child context '" + name + "' (operation " + id + ")");
+        String data;
+        try {
+            data = run.payload(value, resultType.type(), "the result of child context '" + name + "' (operation " + id
+                    + ")");
+        } catch (dev.cairn.SerializationException e) {
+            ErrorInfo error = ErrorInfo.of(e);
+            write(s, List.of(withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow())), List.of(), false);
+            throw new ChildContextFailedException(childFailure(id, name, error), id, error);
+        }
         write(s, List.of(withOutcome(started, OperationStatus.SUCCEEDED, data, null, run.clockNow())), List.of(), false);
         return value;
     }
@@ -742,14 +783,20 @@ final class ReplayContext implements DurableContext {
         S state = config.initialState();
         for (int attempt = 1; ; attempt++) {
             S previous = state;
-            state = child.step("check " + attempt, stateType, s -> check.check(previous, s), config.checkConfig());
+            try {
+                state = child.step("check " + attempt, stateType, s -> check.check(previous, s), config.checkConfig());
+            } catch (StepFailedException e) {
+                // The check failed after its retries: so does the wait, with the check's error.
+                write(withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()), false);
+                throw e;
+            }
             if (config.isDone(state)) {
-                write(withOutcome(started, OperationStatus.SUCCEEDED, run.payload(state, "the state of waitForCondition '"
-                        + name + "'"), null, run.clockNow()), false);
+                write(withOutcome(started, OperationStatus.SUCCEEDED, run.payload(state, stateType.type(),
+                        "the state of waitForCondition '" + name + "'"), null, run.clockNow()), false);
                 return state;
             }
             if (attempt >= config.maxAttempts()) {
-                String last = run.payload(state, "the state of waitForCondition '" + name + "'");
+                String last = run.payload(state, stateType.type(), "the state of waitForCondition '" + name + "'");
                 String message = "waitForCondition '" + name + "' (operation " + b.id + " of execution "
                         + run.executionId() + ") polled " + attempt + " times and the condition was not met; last state: "
                         + last;
@@ -777,8 +824,8 @@ final class ReplayContext implements DurableContext {
         for (int attempt = 1; ; attempt++) {
             try {
                 T value = child.runInChildContext("attempt " + attempt, resultType, body);
-                write(withOutcome(started, OperationStatus.SUCCEEDED, run.payload(value, "the result of withRetry '"
-                        + name + "'"), null, run.clockNow()), false);
+                write(withOutcome(started, OperationStatus.SUCCEEDED, run.payload(value, resultType.type(),
+                        "the result of withRetry '" + name + "'"), null, run.clockNow()), false);
                 return value;
             } catch (ChildContextFailedException e) {
                 RetryDecision decision;
@@ -808,8 +855,8 @@ final class ReplayContext implements DurableContext {
             return run.read(b.recorded.result(), Instant.class, "now()");
         }
         Instant now = run.clockNow();
-        write(record(b.id, OperationType.STEP, "Now", "now", OperationStatus.SUCCEEDED, 1, run.payload(now, "now()"), null,
-                null, now, now), false);
+        write(record(b.id, OperationType.STEP, "Now", "now", OperationStatus.SUCCEEDED, 1, run.payload(now, null, "now()"),
+                null, null, now, now), false);
         return now;
     }
 
@@ -822,7 +869,7 @@ final class ReplayContext implements DurableContext {
         UUID uuid = UUID.randomUUID();
         Instant now = run.clockNow();
         write(record(b.id, OperationType.STEP, "RandomUUID", "randomUUID", OperationStatus.SUCCEEDED, 1,
-                run.payload(uuid, "randomUUID()"), null, null, now, now), false);
+                run.payload(uuid, null, "randomUUID()"), null, null, now, now), false);
         return uuid;
     }
 
@@ -1026,7 +1073,7 @@ final class ReplayContext implements DurableContext {
                     }
                     Instant now = run.clockNow();
                     write(record(b.id, OperationType.STEP, "AnyOf", "anyOf", OperationStatus.SUCCEEDED, 1,
-                            run.payload(winner, "anyOf"), null, null, now, now), false);
+                            run.payload(winner, null, "anyOf"), null, null, now, now), false);
                 }
                 return all.get(winner).get();
             }

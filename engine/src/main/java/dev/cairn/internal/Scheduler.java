@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  *       a pile of overdue timers after a restart fires in budgeted batches;</li>
  *   <li>re-reads the store every {@code pollInterval} for work made due elsewhere (callbacks completed on other
  *       nodes, executions started there), and for running executions whose owner's lease ran out;</li>
- *   <li>renews the leases of the executions this node runs.</li>
+ *   <li>renews the leases of the executions this node runs, and only those: an execution this node holds but
+ *       no longer runs (its run stopped on a store failure and was dropped) lets its lease run out, so that it is
+ *       taken over rather than kept RUNNING with nothing running it.</li>
  * </ul>
  *
  * Firing hands ids to the engine, which claims them in the store before running them, so a timer loaded twice,
@@ -81,6 +83,11 @@ final class Scheduler {
         }
     }
 
+    /** The timer wheel's resolution in milliseconds: how often the scheduler looks at the clock. */
+    long tickMillis() {
+        return tick.toMillis();
+    }
+
     /** Asks for a store poll at the next tick. */
     void requestPoll() {
         pollRequested = true;
@@ -92,7 +99,11 @@ final class Scheduler {
             try {
                 tickOnce();
             } catch (RuntimeException e) {
-                log.warn("scheduler pass failed; retrying", e);
+                log.warn("scheduler pass failed ({}); retrying in {} ms", e.getMessage(), pollInterval.toMillis());
+                sleep(pollInterval);
+            } catch (Error e) {
+                // The scheduler must outlive whatever happens: without it nothing fires and no lease is renewed.
+                log.error("scheduler pass failed; retrying in {} ms", pollInterval.toMillis(), e);
                 sleep(pollInterval);
             }
             if (running) {
@@ -124,7 +135,10 @@ final class Scheduler {
             }
         }
         if (!real.isBefore(lastRenewal.plus(lease.dividedBy(3)))) {
-            engine.store().renewLeases(engine.nodeId(), real.plus(lease));
+            java.util.Set<String> held = engine.heldExecutions();
+            if (!held.isEmpty()) {
+                engine.store().renewLeases(engine.nodeId(), held, real.plus(lease));
+            }
             lastRenewal = real;
         }
     }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where executions, operations and callbacks are kept: the source of truth. The engine calls it from several
@@ -69,8 +70,11 @@ public interface ExecutionStore extends AutoCloseable {
 
     /**
      * Claims an execution for {@code owner} if it is runnable: PENDING; or SUSPENDED with {@code wakeAt <= now};
-     * or RUNNING with {@code leaseUntil < leaseNow} (its owner is presumed dead). The claim sets RUNNING, owner,
-     * lease and increments the version, atomically against concurrent claims.
+     * or RUNNING with {@code leaseUntil < leaseNow} (its owner is presumed dead); or RUNNING and owned by
+     * {@code owner} itself, which claims it only when no run of its is running it (a run whose store calls failed,
+     * or a process that went before it under the same node id). The claim sets RUNNING, owner, lease and
+     * increments the version, atomically against concurrent claims, so that a run holding the old version is
+     * fenced.
      *
      * @return the claimed row (with its new version), or empty if it was not runnable or someone else won
      */
@@ -85,8 +89,24 @@ public interface ExecutionStore extends AutoCloseable {
     /** Lists RUNNING executions whose lease ran out before {@code leaseNow}, at most {@code limit}. */
     List<String> findExpiredLeases(Instant leaseNow, int limit);
 
-    /** Extends the lease of every RUNNING execution that {@code owner} holds. @return how many */
-    int renewLeases(String owner, Instant leaseUntil);
+    /**
+     * Extends the leases of those of {@code executionIds} that are RUNNING and held by {@code owner}: the
+     * executions its node is running now. An execution the node holds but no longer runs is not renewed, so that
+     * its lease runs out and another claim can take it. Rows are locked in id order, as every store transaction
+     * that locks several execution rows does, so that renewals and group commits cannot deadlock.
+     *
+     * @return the ids whose lease was extended; the others are no longer this owner's
+     */
+    Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil);
+
+    /**
+     * Turns every RUNNING execution held by {@code owner} into PENDING, due at {@code now}. Used at start by an
+     * engine whose node id is {@code owner}: what a process of the same node id left running when it died is
+     * resumed at once, instead of waiting for its leases to run out.
+     *
+     * @return how many
+     */
+    int releaseOwned(String owner, Instant now);
 
     /**
      * Turns every RUNNING execution into PENDING, due at {@code now}, whoever owns it. Used at start by an
@@ -109,12 +129,17 @@ public interface ExecutionStore extends AutoCloseable {
     /** Every callback of an execution. */
     List<CallbackRecord> loadCallbacks(String executionId);
 
+    /** Reads one callback. */
+    Optional<CallbackRecord> findCallback(String callbackId);
+
     /**
      * Applies a group of checkpoints, from different executions, in one transaction where the store has them.
      * Each checkpoint is fenced on its own (see {@link Checkpoint}); a fenced one does not stop the others.
      *
      * @return the outcome for each checkpoint, keyed by the checkpoint's position in {@code batch}
-     * @throws RuntimeException if the store failed; then nothing of the batch may be assumed written
+     * @throws WriteRejectedException if the database refused what one of the checkpoints contains; nothing of the
+     *                                batch was written
+     * @throws RuntimeException       if the store failed otherwise; then nothing of the batch may be assumed written
      */
     List<CommitOutcome> commit(List<Checkpoint> batch);
 
@@ -122,16 +147,25 @@ public interface ExecutionStore extends AutoCloseable {
      * Completes or fails a PENDING callback, and signals its execution: increments its signal count and, if it
      * is SUSPENDED, makes it PENDING and due at {@code completion.now()}. Atomic against a concurrent completion,
      * timeout or heartbeat.
+     *
+     * <p>A callback whose deadline ({@link CallbackRecord#deadline()}) is at or before {@code completion.now()}
+     * is not completed: it is marked TIMED_OUT with {@link CallbackRecord#timeoutError()}, its execution is
+     * signalled, and the outcome is {@link CallbackUpdate.Outcome#ALREADY_COMPLETED} with the timed-out callback.
      */
     CallbackUpdate completeCallback(CallbackCompletion completion);
 
-    /** Moves a PENDING callback's heartbeat deadline to {@code now + heartbeatTimeout}. */
+    /**
+     * Moves a PENDING callback's heartbeat deadline to {@code now + heartbeatTimeout}. A callback already past its
+     * deadline is timed out instead, as {@link #completeCallback} does.
+     */
     CallbackUpdate heartbeatCallback(String callbackId, Instant now);
 
     /**
-     * Marks a PENDING callback TIMED_OUT, if it is still pending. Called by the run that owns the execution.
+     * Marks a PENDING callback TIMED_OUT with {@code error}, if it is still pending and its deadline is at or before
+     * {@code now}. Whoever calls it, the outcome is the same, so it needs no fencing.
      *
-     * @return true if it was pending and is now timed out; false if it had been completed meanwhile
+     * @return true if it was pending and overdue and is now timed out; false if it had been completed meanwhile,
+     *         or a heartbeat moved its deadline past {@code now}
      */
     boolean expireCallback(String callbackId, dev.cairn.ErrorInfo error, Instant now);
 
@@ -152,6 +186,14 @@ public interface ExecutionStore extends AutoCloseable {
 
     /** Counts executions per status. */
     Map<dev.cairn.ExecutionStatus, Long> countByStatus();
+
+    /**
+     * What text this store can hold; the engine checks every value against it before writing. No limit by
+     * default. Valid once {@link #initialize()} has returned.
+     */
+    default StoreLimits limits() {
+        return StoreLimits.NONE;
+    }
 
     /** Releases resources (a pool the store built itself). The engine does not close a store it was given. */
     @Override

@@ -20,18 +20,37 @@ public interface Serializer {
     String serialize(Object value);
 
     /**
+     * Serializes a value that will be read back as {@code declaredType}. A serializer may check here that the text
+     * reads back as the same value, and refuse one that does not: a value checkpointed in a form it cannot be read
+     * back from would be replayed as something else. The default does not check.
+     *
+     * @param declaredType the type the value is read back as on replay, or {@code null} if unknown
+     * @throws SerializationException if it cannot be serialized, or does not read back the same
+     */
+    default String serialize(Object value, Type declaredType) {
+        return serialize(value);
+    }
+
+    /**
      * Deserializes text written by {@link #serialize}.
      *
      * @throws SerializationException if it cannot be read as {@code type}
      */
     <T> T deserialize(String data, Type type);
 
-    /** The default serializer: JSON through Jackson, with the Java time, JDK 8 and parameter-names modules. */
+    /**
+     * The default serializer: JSON through Jackson, with the Java time, JDK 8 and parameter-names modules. A value
+     * with no properties Jackson can see fails to serialize (rather than being checkpointed as {@code {}}), and a
+     * value that does not read back as the same JSON from its declared type fails too.
+     */
     static Serializer jackson() {
         return new JacksonSerializer(JacksonSerializer.defaultMapper());
     }
 
-    /** JSON through the given, already configured, Jackson mapper. */
+    /**
+     * JSON through the given, already configured, Jackson mapper. Values are checked to read back the same, as with
+     * {@link #jackson()}.
+     */
     static Serializer jackson(ObjectMapper mapper) {
         return new JacksonSerializer(mapper);
     }

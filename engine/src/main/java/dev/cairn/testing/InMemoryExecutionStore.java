@@ -138,7 +138,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         Objects.requireNonNull(leaseUntil, "leaseUntil");
         synchronized (lock) {
             ExecutionRecord e = executions.get(executionId);
-            if (e == null || !isClaimable(e, now, leaseNow)) {
+            if (e == null || !isClaimable(e, owner, now, leaseNow)) {
                 return Optional.empty();
             }
             ExecutionRecord claimed = new Builder(e)
@@ -154,11 +154,11 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         }
     }
 
-    private static boolean isClaimable(ExecutionRecord e, Instant now, Instant leaseNow) {
+    private static boolean isClaimable(ExecutionRecord e, String owner, Instant now, Instant leaseNow) {
         return switch (e.status()) {
             case PENDING -> true;
             case SUSPENDED -> e.wakeAt() != null && !e.wakeAt().isAfter(now);
-            case RUNNING -> e.leaseUntil() != null && e.leaseUntil().isBefore(leaseNow);
+            case RUNNING -> owner.equals(e.owner()) || (e.leaseUntil() != null && e.leaseUntil().isBefore(leaseNow));
             default -> false;
         };
     }
@@ -192,19 +192,46 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
     @Override
-    public int renewLeases(String owner, Instant leaseUntil) {
+    public Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
+        synchronized (lock) {
+            Set<String> renewed = new LinkedHashSet<>();
+            for (String id : executionIds) {
+                ExecutionRecord e = executions.get(id);
+                if (e != null && e.status() == ExecutionStatus.RUNNING && owner.equals(e.owner())) {
+                    executions.put(e.id(), new Builder(e).leaseUntil(leaseUntil).build());
+                    renewed.add(id);
+                }
+            }
+            return renewed;
+        }
+    }
+
+    @Override
+    public int releaseOwned(String owner, Instant now) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
         synchronized (lock) {
             int count = 0;
             for (ExecutionRecord e : List.copyOf(executions.values())) {
                 if (e.status() == ExecutionStatus.RUNNING && owner.equals(e.owner())) {
-                    executions.put(e.id(), new Builder(e).leaseUntil(leaseUntil).build());
+                    executions.put(e.id(), released(e, now));
                     count++;
                 }
             }
             return count;
         }
+    }
+
+    private static ExecutionRecord released(ExecutionRecord e, Instant now) {
+        return new Builder(e)
+                .status(ExecutionStatus.PENDING)
+                .wakeAt(now)
+                .owner(null)
+                .leaseUntil(null)
+                .updatedAt(now)
+                .build();
     }
 
     @Override
@@ -214,13 +241,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             int count = 0;
             for (ExecutionRecord e : List.copyOf(executions.values())) {
                 if (e.status() == ExecutionStatus.RUNNING) {
-                    executions.put(e.id(), new Builder(e)
-                            .status(ExecutionStatus.PENDING)
-                            .wakeAt(now)
-                            .owner(null)
-                            .leaseUntil(null)
-                            .updatedAt(now)
-                            .build());
+                    executions.put(e.id(), released(e, now));
                     count++;
                 }
             }
@@ -261,6 +282,13 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     public List<CallbackRecord> loadCallbacks(String executionId) {
         synchronized (lock) {
             return callbacksOf(executionId);
+        }
+    }
+
+    @Override
+    public Optional<CallbackRecord> findCallback(String callbackId) {
+        synchronized (lock) {
+            return Optional.ofNullable(callbacks.get(callbackId));
         }
     }
 
@@ -427,13 +455,16 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (e == null || status.isTerminal()) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
             }
+            if (callback.isOverdue(completion.now())) {
+                return timeOut(callback, e, completion.now());
+            }
             boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
             CallbackRecord done = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
                     completion.status(),
                     succeeded ? completion.result() : null,
                     succeeded ? null : completion.error(),
                     callback.timeoutAt(), callback.heartbeatTimeout(), callback.heartbeatDeadline(),
-                    callback.createdAt(), completion.now());
+                    callback.createdAt(), completion.now(), callback.resultType());
             callbacks.put(done.id(), done);
             ExecutionRecord signalled = signal(e, completion.now());
             executions.put(signalled.id(), signalled);
@@ -471,16 +502,28 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (e == null || status.isTerminal()) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
             }
+            if (callback.isOverdue(now)) {
+                return timeOut(callback, e, now);
+            }
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
             }
             CallbackRecord beat = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
                     callback.status(), callback.result(), callback.error(), callback.timeoutAt(),
                     callback.heartbeatTimeout(), now.plus(callback.heartbeatTimeout()), callback.createdAt(),
-                    callback.completedAt());
+                    callback.completedAt(), callback.resultType());
             callbacks.put(beat.id(), beat);
             return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, beat, status);
         }
+    }
+
+    /** Times out a callback found overdue by a completion or a heartbeat, and wakes its execution to see it. */
+    private CallbackUpdate timeOut(CallbackRecord callback, ExecutionRecord e, Instant now) {
+        CallbackRecord timedOut = callback.timedOut(now);
+        callbacks.put(timedOut.id(), timedOut);
+        ExecutionRecord signalled = signal(e, now);
+        executions.put(signalled.id(), signalled);
+        return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, timedOut, signalled.status());
     }
 
     @Override
@@ -488,12 +531,13 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         Objects.requireNonNull(now, "now");
         synchronized (lock) {
             CallbackRecord callback = callbacks.get(callbackId);
-            if (callback == null || callback.status() != CallbackStatus.PENDING) {
+            if (callback == null || !callback.isOverdue(now)) {
                 return false;
             }
             callbacks.put(callbackId, new CallbackRecord(callback.id(), callback.executionId(),
                     callback.operationId(), CallbackStatus.TIMED_OUT, null, error, callback.timeoutAt(),
-                    callback.heartbeatTimeout(), callback.heartbeatDeadline(), callback.createdAt(), now));
+                    callback.heartbeatTimeout(), callback.heartbeatDeadline(), callback.createdAt(), now,
+                    callback.resultType()));
             return true;
         }
     }

@@ -318,6 +318,19 @@ public abstract class ExecutionStoreContractTest {
         }
 
         @Test
+        void aNodeClaimsAgainWhatItHoldsButNoLongerRuns() {
+            ExecutionRecord first = running("e1");
+            assertTrue(store.claim("e1", NODE_B, t(5), l(1), l(31)).isEmpty(), "another node waits for the lease");
+            ExecutionRecord again = store.claim("e1", NODE_A, t(5), l(1), l(31)).orElseThrow();
+            assertEquals(2, again.version(), "the claim fences the run that stopped");
+            assertEquals(NODE_A, again.owner());
+            assertEquals(CommitOutcome.FENCED, commitOne(checkpoint(first, List.of(), List.of(), List.of(),
+                    Transition.succeed("1"), t(6))));
+            assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(again, List.of(), List.of(), List.of(),
+                    Transition.succeed("1"), t(6))));
+        }
+
+        @Test
         void endedAndParkedExecutionsAreNotClaimable() {
             ExecutionRecord done = running("done");
             commitOne(checkpoint(done, List.of(), List.of(), List.of(), Transition.succeed("1"), t(1)));
@@ -391,12 +404,38 @@ public abstract class ExecutionStoreContractTest {
             ExecutionRecord done = running("a3");
             commitOne(checkpoint(done, List.of(), List.of(), List.of(), Transition.succeed("1"), t(1)));
 
-            assertEquals(2, store.renewLeases(NODE_A, l(90)));
+            assertEquals(2, store.renewLeases(NODE_A, List.of("a1", "a2", "a3", "b"), l(90)).size());
             assertEquals(l(90), get("a1").leaseUntil());
             assertEquals(l(90), get("a2").leaseUntil());
             assertEquals(l(30), get("b").leaseUntil());
             assertNull(get("a3").leaseUntil());
-            assertEquals(0, store.renewLeases("nobody", l(90)));
+            assertEquals(0, store.renewLeases("nobody", List.of("a1", "a2", "b"), l(90)).size());
+        }
+
+        @Test
+        void onlyTheLeasesOfTheExecutionsNamedAreRenewed() {
+            running("runs-here");
+            running("left-behind");
+            assertEquals(Set.of("runs-here"), store.renewLeases(NODE_A, List.of("runs-here", "unknown"), l(90)));
+            assertEquals(l(90), get("runs-here").leaseUntil());
+            assertEquals(l(30), get("left-behind").leaseUntil(), "a held execution no run runs lets its lease run out");
+            assertEquals(List.of("left-behind"), store.findExpiredLeases(l(31), 10));
+            assertEquals(Set.of(), store.renewLeases(NODE_A, List.of(), l(90)));
+        }
+
+        @Test
+        void releasingWhatANodeIdHoldsMakesItPendingAndDueNow() {
+            running("mine");
+            store.createExecution(new NewExecution("theirs", null, "fn", "1", T0, NODE_B, l(30), null));
+            assertEquals(1, store.releaseOwned(NODE_A, t(50)));
+            ExecutionRecord mine = get("mine");
+            assertEquals(ExecutionStatus.PENDING, mine.status());
+            assertEquals(t(50), mine.wakeAt());
+            assertNull(mine.owner());
+            assertNull(mine.leaseUntil());
+            assertEquals(ExecutionStatus.RUNNING, get("theirs").status());
+            assertEquals(List.of("mine"), store.findDue(t(50), 10).stream().map(DueExecution::executionId).toList());
+            assertEquals(2, store.claim("mine", NODE_A, t(51), l(1), l(31)).orElseThrow().version());
         }
 
         @Test
@@ -784,6 +823,57 @@ public abstract class ExecutionStoreContractTest {
         }
 
         @Test
+        void aCallbackCannotExpireBeforeItsDeadline() {
+            suspendedOnCallback("e1", "cb1", Duration.ofSeconds(30));
+            ErrorInfo timeout = ErrorInfo.of("dev.cairn.CallbackTimeoutException", "timed out");
+            assertFalse(store.expireCallback("cb1", timeout, t(30)), "the heartbeat deadline is t(31)");
+            store.heartbeatCallback("cb1", t(20));
+            assertFalse(store.expireCallback("cb1", timeout, t(31)), "the heartbeat moved the deadline to t(50)");
+            assertEquals(CallbackStatus.PENDING, callbackRow("cb1").status());
+            assertTrue(store.expireCallback("cb1", timeout, t(50)));
+            assertEquals(CallbackStatus.TIMED_OUT, callbackRow("cb1").status());
+        }
+
+        @Test
+        void aCompletionAfterTheDeadlineTimesTheCallbackOutAndWakesItsExecution() {
+            suspendedOnCallback("e1", "cb1", null);
+            CallbackUpdate late = store.completeCallback(success("cb1", "\"late\"", t(3600)));
+            assertEquals(CallbackUpdate.Outcome.ALREADY_COMPLETED, late.outcome());
+            assertEquals(CallbackStatus.TIMED_OUT, late.callback().status());
+            assertEquals("dev.cairn.CallbackTimeoutException", late.callback().error().type());
+            assertTrue(late.callback().error().message().contains("cb1"), late.callback().error().message());
+            CallbackRecord row = callbackRow("cb1");
+            assertEquals(CallbackStatus.TIMED_OUT, row.status());
+            assertNull(row.result());
+            assertEquals(t(3600), row.completedAt());
+            ExecutionRecord e = get("e1");
+            assertEquals(ExecutionStatus.PENDING, e.status(), "woken to see the timeout");
+            assertEquals(1, e.signals());
+        }
+
+        @Test
+        void aHeartbeatAfterTheHeartbeatDeadlineTimesTheCallbackOut() {
+            suspendedOnCallback("e1", "cb1", Duration.ofSeconds(30));
+            CallbackUpdate late = store.heartbeatCallback("cb1", t(31));
+            assertEquals(CallbackUpdate.Outcome.ALREADY_COMPLETED, late.outcome());
+            assertEquals(CallbackStatus.TIMED_OUT, late.callback().status());
+            assertTrue(late.callback().error().message().contains("heartbeat"), late.callback().error().message());
+            assertEquals(CallbackStatus.TIMED_OUT, callbackRow("cb1").status());
+        }
+
+        @Test
+        void aCallbackIsReadByIdWithTheTypeItsResultIsReadAs() {
+            ExecutionRecord e = running("e1");
+            CallbackRecord typed = new CallbackRecord("cb-typed", "e1", "1", CallbackStatus.PENDING, null, null, null,
+                    null, null, t(1), null, "java.util.List<java.lang.Integer>");
+            commitOne(checkpoint(e, List.of(op("e1", "1", OperationStatus.STARTED)), List.of(), List.of(typed), null,
+                    t(1)));
+            assertEquals(typed, store.findCallback("cb-typed").orElseThrow());
+            assertEquals("java.util.List<java.lang.Integer>", store.loadCallbacks("e1").get(0).resultType());
+            assertTrue(store.findCallback("nope").isEmpty());
+        }
+
+        @Test
         void aCompletedCallbackCannotExpire() {
             suspendedOnCallback("e1", "cb1", null);
             store.completeCallback(success("cb1", "1", t(5)));
@@ -809,7 +899,7 @@ public abstract class ExecutionStoreContractTest {
                                 == CallbackUpdate.Outcome.APPLIED) {
                             completions.incrementAndGet();
                         }
-                    } else if (store.expireCallback("cb" + i, ErrorInfo.of("Timeout", null), t(2))) {
+                    } else if (store.expireCallback("cb" + i, ErrorInfo.of("Timeout", null), t(3600))) {
                         expiries.incrementAndGet();
                     }
                 }

@@ -107,8 +107,23 @@ final class RecordingStore implements ExecutionStore {
     }
 
     @Override
-    public int renewLeases(String owner, Instant leaseUntil) {
-        return delegate.renewLeases(owner, leaseUntil);
+    public java.util.Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
+        return delegate.renewLeases(owner, executionIds, leaseUntil);
+    }
+
+    @Override
+    public int releaseOwned(String owner, Instant now) {
+        return delegate.releaseOwned(owner, now);
+    }
+
+    @Override
+    public java.util.Optional<CallbackRecord> findCallback(String callbackId) {
+        return delegate.findCallback(callbackId);
+    }
+
+    @Override
+    public dev.cairn.spi.StoreLimits limits() {
+        return delegate.limits();
     }
 
     @Override

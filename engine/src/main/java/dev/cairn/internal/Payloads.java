@@ -1,0 +1,84 @@
+package dev.cairn.internal;
+
+import dev.cairn.SerializationException;
+import dev.cairn.spi.Serializer;
+import dev.cairn.spi.StoreLimits;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns values into the text that is checkpointed, and refuses, before anything is written, text the database
+ * would refuse or mangle: larger than the engine's payload limit or the store's own, with a lone surrogate
+ * (which every database's UTF-8 turns into {@code ?}), or with a NUL where the store cannot hold one. A refused
+ * value fails its operation with a {@link SerializationException} once; it never reaches a write that would be
+ * retried.
+ */
+final class Payloads {
+
+    private final Serializer serializer;
+    private final int maxPayloadBytes;
+    private volatile StoreLimits limits = StoreLimits.NONE;
+
+    Payloads(Serializer serializer, int maxPayloadBytes) {
+        this.serializer = serializer;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** Sets the store's limits, known once it is initialized. */
+    void storeLimits(StoreLimits limits) {
+        this.limits = limits;
+    }
+
+    Serializer serializer() {
+        return serializer;
+    }
+
+    /**
+     * Serializes a value to be read back as {@code declaredType} (or {@code null} when unknown) and checks the text.
+     *
+     * @param what what the value is, for the message ("the result of step 'x' (operation 2) of execution e")
+     */
+    String encode(Object value, Type declaredType, String what) {
+        String data;
+        try {
+            data = serializer.serialize(value, declaredType);
+        } catch (SerializationException e) {
+            throw new SerializationException(what + " cannot be serialized: " + e.getMessage(),
+                    e.getCause() != null ? e.getCause() : e);
+        } catch (RuntimeException e) {
+            throw new SerializationException(what + " cannot be serialized: " + e, e);
+        }
+        check(data, what);
+        return data;
+    }
+
+    /** Checks serialized text against the payload limit and what the store can hold. Nothing is written. */
+    void check(String data, String what) {
+        if (data == null) {
+            return;
+        }
+        long limit = Math.min(maxPayloadBytes, limits.maxTextBytes());
+        // A char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars): only a long text needs counting.
+        if (data.length() * 3L > limit) {
+            int bytes = data.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > limit) {
+                throw new SerializationException(what + " is " + bytes + " bytes when serialized; the limit is "
+                        + limit + " bytes (" + (limit == maxPayloadBytes
+                                ? "DurableEngine.builder().maxPayloadBytes(...)"
+                                : "what the database can hold in one value")
+                        + "). Keep large data elsewhere and checkpoint a reference to it");
+            }
+        }
+        int surrogate = UserText.loneSurrogate(data);
+        if (surrogate >= 0) {
+            throw new SerializationException(what + " contains a lone surrogate (U+" + String.format("%04X",
+                    (int) data.charAt(surrogate)) + ") at index " + surrogate + " of its serialized form, which no"
+                    + " database can store (it would be read back as '?'): a string was probably cut between the two"
+                    + " halves of a character");
+        }
+        if (!limits.nulAllowed() && data.indexOf('\u0000') >= 0) {
+            throw new SerializationException(what + " contains a NUL character (U+0000) at index "
+                    + data.indexOf('\u0000') + " of its serialized form, which this database cannot store");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.cairn.testing;
+
+import dev.cairn.FailureContractTest;
+import dev.cairn.spi.ExecutionStore;
+
+/** The failure contract on the in-memory store. */
+class InMemoryFailureTest extends FailureContractTest {
+
+    @Override
+    protected ExecutionStore openStore() {
+        return new InMemoryExecutionStore();
+    }
+}
