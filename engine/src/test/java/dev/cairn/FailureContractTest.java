@@ -294,6 +294,31 @@ public abstract class FailureContractTest {
     }
 
     @Test
+    void anErrorThrownByTheStoreDoesNotStopTheCheckpointWriter() {
+        AtomicInteger commits = new AtomicInteger();
+        ExecutionStore flaky = new ForwardingStore(store) {
+            @Override
+            public List<CommitOutcome> commit(List<Checkpoint> batch) {
+                if (commits.incrementAndGet() <= 2) {
+                    // As a JDBC driver does when a connection is cut in the middle of a batch and assertions are on.
+                    throw new AssertionError("pgStatement.getConnection().getAutoCommit() should not throw");
+                }
+                return delegate.commit(batch);
+            }
+        };
+        DurableEngine engine = started(DurableEngine.builder().store(flaky).clock(clock).tick(Duration.ofMillis(10))
+                .pollInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ofMillis(500)).concurrency(1)
+                .register("steady", String.class, String.class, (in, ctx) -> ctx.step("s", String.class, s -> in + "!")));
+        List<ExecutionHandle<String>> handles = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            handles.add(start(engine, "steady", "e" + i, String.class));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals("e" + i + "!", handles.get(i).result(RESULT_TIMEOUT));
+        }
+    }
+
+    @Test
     void aFunctionNameTheStoreCannotHoldIsRejectedWhenItIsRegistered() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder()
                 .register("f".repeat(300), String.class, String.class, (in, ctx) -> in).build());

@@ -135,10 +135,16 @@ final class CheckpointWriter {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // The store's messages quote no values, so the log carries no payload.
-                log.warn("a group commit of {} writes failed: {}", batch.size(), e.toString());
+            } catch (RuntimeException | Error e) {
+                // Whatever fails (a driver may even throw an Error when its connection is cut), the writer goes
+                // on, and every waiter of the batch hears of it: a dead writer would leave its runs waiting
+                // forever. The store's messages quote no values, so the log carries no payload.
+                log.warn("a group commit of {} writes and {} starts failed: {}", batch.size(), starts.size(),
+                        e.toString());
                 for (Pending p : batch) {
+                    p.done.completeExceptionally(e);
+                }
+                for (PendingStart p : starts) {
                     p.done.completeExceptionally(e);
                 }
             } finally {
@@ -172,7 +178,7 @@ final class CheckpointWriter {
                     p.done.completeExceptionally(alone);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             for (PendingStart p : starts) {
                 p.done.completeExceptionally(e);
             }
