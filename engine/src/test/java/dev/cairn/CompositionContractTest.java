@@ -11,9 +11,7 @@ import dev.cairn.config.CallbackConfig;
 import dev.cairn.config.CompletionConfig;
 import dev.cairn.config.Jitter;
 import dev.cairn.config.RetryStrategies;
-import dev.cairn.config.StepConfig;
 import dev.cairn.config.WaitForConditionConfig;
-import dev.cairn.spi.ExecutionStore;
 import dev.cairn.testing.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,59 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Composition: child contexts, parallel, map, async operations, invoke, waitForCondition, withRetry, execution
  * timeouts and cancellation, run against every store. Time moves only through the {@link VirtualClock}.
  */
-public abstract class CompositionContractTest {
-
-    /** A fresh, empty store, once per test. */
-    protected abstract ExecutionStore openStore();
-
-    protected static final Duration RESULT_TIMEOUT = Duration.ofSeconds(30);
-
-    protected VirtualClock clock;
-    protected ExecutionStore store;
-    private final List<DurableEngine> engines = new ArrayList<>();
-
-    @BeforeEach
-    void open() {
-        clock = new VirtualClock();
-        store = openStore();
-    }
-
-    @AfterEach
-    void closeAll() {
-        engines.forEach(DurableEngine::close);
-        store.close();
-    }
-
-    private DurableEngine.Builder builder() {
-        return DurableEngine.builder().store(store).clock(clock).tick(Duration.ofMillis(10))
-                .pollInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ofMillis(500));
-    }
-
-    private DurableEngine started(DurableEngine.Builder builder) {
-        DurableEngine engine = builder.build();
-        engines.add(engine);
-        engine.start();
-        return engine;
-    }
-
-    private static void awaitStatus(DurableEngine engine, String id, ExecutionStatus status) {
-        await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(10)).ignoreException(UnknownExecutionException.class)
-                .until(() -> engine.describe(id).status() == status);
-    }
-
-    private static <T> ExecutionHandle<T> start(DurableEngine engine, String fn, Object input, Class<T> type) {
-        return engine.startExecution(fn, input, type, StartOptions.defaults());
-    }
-
-    private static final StepConfig NO_RETRY = StepConfig.builder().retryStrategy(RetryStrategies.none()).build();
+public abstract class CompositionContractTest extends EngineContractSupport {
 
     // ================================================================== child contexts
 

@@ -21,11 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,51 +32,13 @@ import org.junit.jupiter.api.Test;
  * interrupted threads. Every acknowledged execution ends, and says why. Run against every store; time moves only
  * through the {@link VirtualClock}.
  */
-public abstract class FailureContractTest {
+public abstract class FailureContractTest extends EngineContractSupport {
 
-    /** A fresh, empty store, once per test. */
-    protected abstract ExecutionStore openStore();
-
-    protected static final Duration RESULT_TIMEOUT = Duration.ofSeconds(20);
-    private static final StepConfig NO_RETRY = StepConfig.builder().retryStrategy(RetryStrategies.none()).build();
-
-    protected VirtualClock clock;
-    protected ExecutionStore store;
-    private final List<DurableEngine> engines = new ArrayList<>();
     private final List<CountDownLatch> toRelease = new ArrayList<>();
 
-    @BeforeEach
-    void open() {
-        clock = new VirtualClock();
-        store = openStore();
-    }
-
     @AfterEach
-    void closeAll() {
+    void releaseLatches() {
         toRelease.forEach(CountDownLatch::countDown);
-        engines.forEach(DurableEngine::close);
-        store.close();
-    }
-
-    private DurableEngine.Builder builder() {
-        return DurableEngine.builder().store(store).clock(clock).tick(Duration.ofMillis(10))
-                .pollInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ofMillis(500));
-    }
-
-    private DurableEngine started(DurableEngine.Builder builder) {
-        DurableEngine engine = builder.build();
-        engines.add(engine);
-        engine.start();
-        return engine;
-    }
-
-    private static void awaitStatus(DurableEngine engine, String id, ExecutionStatus status) {
-        await().atMost(RESULT_TIMEOUT).pollInterval(Duration.ofMillis(10)).ignoreException(UnknownExecutionException.class)
-                .until(() -> engine.describe(id).status() == status);
-    }
-
-    private static <T> ExecutionHandle<T> start(DurableEngine engine, String fn, Object input, Class<T> type) {
-        return engine.startExecution(fn, input, type, StartOptions.defaults());
     }
 
     private CountDownLatch latch() {
@@ -265,8 +225,7 @@ public abstract class FailureContractTest {
                 return delegate.commit(batch);
             }
         };
-        DurableEngine engine = started(DurableEngine.builder().store(refusing).clock(clock).tick(Duration.ofMillis(10))
-                .pollInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ofMillis(500))
+        DurableEngine engine = started(builderOn(refusing)
                 .register("refused", String.class, String.class, (in, ctx) -> {
                     String r = ctx.step("write", String.class, s -> {
                         if (in.equals("bad")) {
@@ -306,8 +265,7 @@ public abstract class FailureContractTest {
                 return delegate.commit(batch);
             }
         };
-        DurableEngine engine = started(DurableEngine.builder().store(flaky).clock(clock).tick(Duration.ofMillis(10))
-                .pollInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ofMillis(500)).concurrency(1)
+        DurableEngine engine = started(builderOn(flaky).concurrency(1)
                 .register("steady", String.class, String.class, (in, ctx) -> ctx.step("s", String.class, s -> in + "!")));
         List<ExecutionHandle<String>> handles = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

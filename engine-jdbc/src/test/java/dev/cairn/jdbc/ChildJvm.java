@@ -39,6 +39,24 @@ public final class ChildJvm {
         return command;
     }
 
+    /**
+     * In a child JVM: halts it (exit code 3) after {@code maxSeconds}, printing {@code TIME LIMIT} through
+     * {@code out} first, so that a child a test forgot cannot outlive it.
+     */
+    public static void haltAfter(long maxSeconds, java.util.function.Consumer<String> out) {
+        Thread limit = new Thread(() -> {
+            try {
+                java.util.concurrent.TimeUnit.SECONDS.sleep(maxSeconds);
+                out.accept("TIME LIMIT");
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "time-limit");
+        limit.setDaemon(true);
+        limit.start();
+    }
+
     /** A file's text, or "" if it does not exist. */
     public static String read(Path file) {
         try {

@@ -50,9 +50,11 @@ public final class TestDatabases {
                 "DELETE FROM " + prefix + "executions"), false);
     }
 
-    /** Drops the store's tables, those that exist. */
-    public static void dropTables(DataSource ds, String prefix) {
-        run(ds, TABLES.stream().map(t -> "DROP TABLE IF EXISTS " + prefix + t).toList(), true);
+    /** Drops the store's tables and the tests' own {@code extraTables} (suffixes of the prefix), those that exist. */
+    public static void dropTables(DataSource ds, String prefix, String... extraTables) {
+        List<String> tables = new java.util.ArrayList<>(List.of(extraTables));
+        tables.addAll(TABLES);
+        run(ds, tables.stream().map(t -> "DROP TABLE IF EXISTS " + prefix + t).toList(), true);
     }
 
     private static void run(DataSource ds, List<String> statements, boolean tolerant) {

@@ -41,19 +41,13 @@ public final class UserText {
      */
     public static String unprintable(String text) {
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                return String.format("a control character (U+%04X) at index %d", (int) c, i);
-            }
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                return String.format("a lone surrogate (U+%04X) at index %d, which no database can store", (int) c, i);
+            if (Character.isISOControl(text.charAt(i))) {
+                return String.format("a control character (U+%04X) at index %d", (int) text.charAt(i), i);
             }
         }
-        return null;
+        int surrogate = loneSurrogate(text);
+        return surrogate < 0 ? null : String.format("a lone surrogate (U+%04X) at index %d, which no database can"
+                + " store", (int) text.charAt(surrogate), surrogate);
     }
 
     /** The index of the first lone surrogate in {@code text}, or -1. */

@@ -2,11 +2,8 @@ package dev.cairn.jdbc.cluster;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.cairn.jdbc.TestDatabases;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
@@ -23,9 +20,6 @@ final class ClusterDatabases {
     static final Server POSTGRES = new Server("PostgreSQL", "jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
     static final Server MARIADB = new Server("MariaDB", "jdbc:mariadb://127.0.0.1:3306/test", "root", "");
 
-    /** The store's tables, plus the tests' side-effect table, all under one prefix. */
-    private static final List<String> TABLES = List.of("callbacks", "operations", "executions", "schema_version",
-            SideEffects.TABLE_SUFFIX);
 
     private ClusterDatabases() {
     }
@@ -53,17 +47,6 @@ final class ClusterDatabases {
 
     /** Drops the store's and the side-effect tables, those that exist. */
     static void dropTables(DataSource ds, String prefix) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
-            for (String table : TABLES) {
-                try {
-                    s.execute("DROP TABLE IF EXISTS " + prefix + table);
-                } catch (SQLException e) {
-                    // best effort
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        TestDatabases.dropTables(ds, prefix, SideEffects.TABLE_SUFFIX);
     }
 }

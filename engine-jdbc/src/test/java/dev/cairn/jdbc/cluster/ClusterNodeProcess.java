@@ -4,12 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.DurableEngine;
 import dev.cairn.StartOptions;
+import dev.cairn.jdbc.ChildJvm;
 import dev.cairn.jdbc.JdbcExecutionStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A cluster node in a JVM of its own, for the test to kill with SIGKILL: it starts {@code count} executions of
@@ -88,17 +88,7 @@ public final class ClusterNodeProcess {
         }, "parent-watcher");
         watcher.setDaemon(true);
         watcher.start();
-        Thread limit = new Thread(() -> {
-            try {
-                TimeUnit.SECONDS.sleep(maxSeconds);
-                out("TIME LIMIT");
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "time-limit");
-        limit.setDaemon(true);
-        limit.start();
+        ChildJvm.haltAfter(maxSeconds, ClusterNodeProcess::out);
     }
 
     private static synchronized void out(String line) {

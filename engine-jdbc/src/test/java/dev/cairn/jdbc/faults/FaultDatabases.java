@@ -3,13 +3,13 @@ package dev.cairn.jdbc.faults;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import dev.cairn.jdbc.TestDatabases;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
@@ -44,8 +44,6 @@ final class FaultDatabases {
     }
 
     /** The store's tables and the side-effect table, all under one prefix. */
-    private static final List<String> TABLES = List.of("callbacks", "operations", "executions", "schema_version",
-            SideEffectLog.TABLE_SUFFIX);
 
     private FaultDatabases() {
     }
@@ -106,18 +104,7 @@ final class FaultDatabases {
 
     /** Drops the store's and the side-effect tables, those that exist. */
     static void dropTables(DataSource ds, String prefix) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
-            for (String table : TABLES) {
-                try {
-                    s.execute("DROP TABLE IF EXISTS " + prefix + table);
-                } catch (SQLException e) {
-                    // best effort
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        TestDatabases.dropTables(ds, prefix, SideEffectLog.TABLE_SUFFIX);
     }
 
     /** One row of the executions table, as the database has it. */

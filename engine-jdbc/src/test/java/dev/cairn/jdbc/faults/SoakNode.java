@@ -3,6 +3,7 @@ package dev.cairn.jdbc.faults;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.DurableEngine;
 import dev.cairn.config.StepSemantics;
+import dev.cairn.jdbc.ChildJvm;
 import dev.cairn.jdbc.JdbcExecutionStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One engine node of the {@link Soak}, in a JVM of its own so that the soak can kill it with SIGKILL. Its store
@@ -41,7 +41,7 @@ public final class SoakNode {
         Duration lease = Duration.ofMillis(Long.parseLong(args[4]));
         Duration pause = Duration.ofMillis(Long.parseLong(args[5]));
         long maxSeconds = Long.parseLong(args[6]);
-        haltAfter(maxSeconds);
+        ChildJvm.haltAfter(maxSeconds, SoakNode::out);
 
         HikariDataSource direct = FaultDatabases.directPool(server, "soak-effects-" + nodeId, 8);
         HikariDataSource proxied = FaultDatabases.proxiedPool(server, proxyPort, "soak-" + nodeId, 10);
@@ -76,19 +76,6 @@ public final class SoakNode {
         Runtime.getRuntime().halt(2);
     }
 
-    private static void haltAfter(long maxSeconds) {
-        Thread limit = new Thread(() -> {
-            try {
-                TimeUnit.SECONDS.sleep(maxSeconds);
-                out("TIME LIMIT");
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "time-limit");
-        limit.setDaemon(true);
-        limit.start();
-    }
 
     private static synchronized void out(String line) {
         System.out.println(line);
