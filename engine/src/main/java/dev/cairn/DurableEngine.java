@@ -1,6 +1,7 @@
 package dev.cairn;
 
-import dev.cairn.internal.EngineRuntime;
+import dev.cairn.internal.UserText;
+import dev.cairn.internal.engine.EngineRuntime;
 import dev.cairn.spi.Clock;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.Serializer;

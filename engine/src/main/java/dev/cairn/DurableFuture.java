@@ -1,6 +1,6 @@
 package dev.cairn;
 
-import dev.cairn.internal.DurableFutures;
+import dev.cairn.internal.replay.DurableFutures;
 import java.util.Arrays;
 import java.util.List;
 

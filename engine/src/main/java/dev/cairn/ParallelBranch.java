@@ -1,5 +1,6 @@
 package dev.cairn;
 
+import dev.cairn.internal.UserText;
 import java.util.Objects;
 
 /**

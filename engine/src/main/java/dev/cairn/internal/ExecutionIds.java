@@ -10,14 +10,14 @@ import java.util.UUID;
  * execution id first, land in neighbouring index pages: a group commit touches a few pages instead of one per
  * execution.
  */
-final class ExecutionIds {
+public final class ExecutionIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ExecutionIds() {
     }
 
-    static String next(Instant now) {
+    public static String next(Instant now) {
         long millis = now.toEpochMilli() & 0xFFFF_FFFF_FFFFL;
         long msb = (millis << 16) | 0x7000L | (RANDOM.nextInt() & 0x0FFFL);
         long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;

@@ -13,19 +13,19 @@ import java.nio.charset.StandardCharsets;
  * value fails its operation with a {@link SerializationException} once; it never reaches a write that would be
  * retried.
  */
-final class Payloads {
+public final class Payloads {
 
     private final Serializer serializer;
     private final int maxPayloadBytes;
     private volatile StoreLimits limits = StoreLimits.NONE;
 
-    Payloads(Serializer serializer, int maxPayloadBytes) {
+    public Payloads(Serializer serializer, int maxPayloadBytes) {
         this.serializer = serializer;
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
     /** Sets the store's limits, known once it is initialized. */
-    void storeLimits(StoreLimits limits) {
+    public void storeLimits(StoreLimits limits) {
         this.limits = limits;
     }
 
@@ -38,7 +38,7 @@ final class Payloads {
      *
      * @param what what the value is, for the message ("the result of step 'x' (operation 2) of execution e")
      */
-    String encode(Object value, Type declaredType, String what) {
+    public String encode(Object value, Type declaredType, String what) {
         String data;
         try {
             data = serializer.serialize(value, declaredType);

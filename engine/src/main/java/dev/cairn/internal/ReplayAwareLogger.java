@@ -8,12 +8,12 @@ import org.slf4j.helpers.AbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 
 /** A logger that says nothing while its execution replays, so that each message is logged once. */
-final class ReplayAwareLogger extends AbstractLogger {
+public final class ReplayAwareLogger extends AbstractLogger {
 
     private final transient Logger delegate;
     private final transient BooleanSupplier replaying;
 
-    ReplayAwareLogger(Logger delegate, BooleanSupplier replaying) {
+    public ReplayAwareLogger(Logger delegate, BooleanSupplier replaying) {
         this.delegate = delegate;
         this.replaying = replaying;
         this.name = delegate.getName();

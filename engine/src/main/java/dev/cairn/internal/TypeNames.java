@@ -8,13 +8,13 @@ import java.lang.reflect.Type;
  * {@code java.util.List<com.example.Order>}, {@code java.lang.String[]}) back into the type, so that a value
  * given on one node can be checked against the type a workflow declared, maybe on another node.
  */
-final class TypeNames {
+public final class TypeNames {
 
     private TypeNames() {
     }
 
     /** The type named {@code name}, or {@code null} if it cannot be resolved here (a class not on this classpath). */
-    static Type resolve(String name) {
+    public static Type resolve(String name) {
         if (name == null || name.isBlank()) {
             return null;
         }

@@ -1,5 +1,13 @@
-package dev.cairn.internal;
+package dev.cairn.internal.replay;
 
+import dev.cairn.internal.CallbackIds;
+import dev.cairn.internal.ReplayAwareLogger;
+import dev.cairn.internal.UserText;
+import dev.cairn.internal.run.ExecutionRun;
+import dev.cairn.internal.run.Outcome;
+import dev.cairn.internal.run.RunAbandoned;
+import dev.cairn.internal.run.Scope;
+import dev.cairn.internal.run.Suspension;
 import dev.cairn.BatchResult;
 import dev.cairn.CallbackFailedException;
 import dev.cairn.CallbackStatus;
@@ -60,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * <p>A context belongs to one {@link Scope}, that is one thread. Work on other threads (async operations,
  * branches, map items) gets a scope and, for child contexts, a context of its own.
  */
-final class ReplayContext implements DurableContext {
+public final class ReplayContext implements DurableContext {
 
     private final ExecutionRun run;
     final Scope scope;
@@ -73,7 +81,7 @@ final class ReplayContext implements DurableContext {
     /** Set when this is a child context whose body has returned. */
     private volatile boolean closed;
 
-    ReplayContext(ExecutionRun run, Scope scope, String parentId) {
+    public ReplayContext(ExecutionRun run, Scope scope, String parentId) {
         this.run = run;
         this.scope = scope;
         this.parentId = parentId;

@@ -1,5 +1,7 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
+import dev.cairn.internal.engine.EngineRuntime;
+import dev.cairn.internal.replay.ReplayContext;
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
@@ -28,18 +30,18 @@ import org.slf4j.LoggerFactory;
  * writing again would not cure (an error of the workflow, a fatal {@link Error}, a value the store refuses) ends
  * the execution FAILED, once.
  */
-final class ExecutionRunner {
+public final class ExecutionRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionRunner.class);
 
     private final EngineRuntime engine;
 
-    ExecutionRunner(EngineRuntime engine) {
+    public ExecutionRunner(EngineRuntime engine) {
         this.engine = engine;
     }
 
     /** Runs a claimed execution until its run ends. */
-    void execute(ExecutionRecord execution) {
+    public void execute(ExecutionRecord execution) {
         RegisteredFunction function = engine.registry().get(execution.function());
         if (function == null) {
             park(execution);

@@ -1,10 +1,10 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
 /**
  * Unwinds a durable function whose run must stop without writing anything more: another node took the
  * execution over, it was cancelled, or the engine is closing.
  */
-final class RunAbandoned extends Error {
+public final class RunAbandoned extends Error {
 
     enum Reason { FENCED, CANCELLED, CLOSING, TIMED_OUT }
 

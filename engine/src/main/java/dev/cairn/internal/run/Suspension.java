@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
 import java.time.Instant;
 
@@ -7,10 +7,10 @@ import java.time.Instant;
  * a retry backing off. It is an {@link Error} so that {@code catch (Exception e)} in user code does not swallow
  * it; a function that catches it anyway is still suspended, because the run remembers that it suspended.
  */
-final class Suspension extends Error {
+public final class Suspension extends Error {
 
     /** When the execution becomes due again; {@code null} when only a callback can wake it. */
-    final transient Instant wakeAt;
+    public final transient Instant wakeAt;
 
     Suspension(Instant wakeAt) {
         super("execution suspended", null, false, false);

@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.History;
@@ -11,13 +11,13 @@ import java.util.Map;
  * per claim, updated as the run checkpoints, and kept in the history cache for the next run on this node,
  * valid only for the claim that directly follows ({@code version + 1}).
  */
-final class ExecutionHistory {
+public final class ExecutionHistory {
 
-    final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
-    final Map<String, CallbackRecord> callbacksByOperation = new ConcurrentHashMap<>();
-    long version;
+    public final Map<String, OperationRecord> operations = new ConcurrentHashMap<>();
+    public final Map<String, CallbackRecord> callbacksByOperation = new ConcurrentHashMap<>();
+    public long version;
 
-    ExecutionHistory(History history, long version) {
+    public ExecutionHistory(History history, long version) {
         for (OperationRecord op : history.operations()) {
             operations.put(op.operationId(), op);
         }
@@ -27,14 +27,14 @@ final class ExecutionHistory {
         this.version = version;
     }
 
-    synchronized void replaceCallbacks(Iterable<CallbackRecord> callbacks) {
+    public synchronized void replaceCallbacks(Iterable<CallbackRecord> callbacks) {
         callbacksByOperation.clear();
         for (CallbackRecord cb : callbacks) {
             callbacksByOperation.put(cb.operationId(), cb);
         }
     }
 
-    boolean hasPendingCallbacks() {
+    public boolean hasPendingCallbacks() {
         for (CallbackRecord cb : callbacksByOperation.values()) {
             if (!cb.status().isTerminal()) {
                 return true;

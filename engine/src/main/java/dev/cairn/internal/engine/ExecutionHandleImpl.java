@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.engine;
 
 import dev.cairn.EngineClosedException;
 import dev.cairn.ExecutionFailedException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A handle on one execution, reading its result as one type. */
-final class ExecutionHandleImpl<O> implements ExecutionHandle<O> {
+public final class ExecutionHandleImpl<O> implements ExecutionHandle<O> {
 
     private final EngineRuntime engine;
     private final String executionId;

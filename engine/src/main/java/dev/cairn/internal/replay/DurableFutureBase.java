@@ -1,5 +1,6 @@
-package dev.cairn.internal;
+package dev.cairn.internal.replay;
 
+import dev.cairn.internal.run.Outcome;
 import dev.cairn.DurableFuture;
 import java.util.concurrent.CompletableFuture;
 
@@ -8,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link #settled()} is re-evaluated on each call, because a wait or a callback can become ready while the run
  * goes on.
  */
-abstract class DurableFutureBase<T> implements DurableFuture<T> {
+public abstract class DurableFutureBase<T> implements DurableFuture<T> {
 
     final ReplayContext owner;
 

@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.replay;
 
 import dev.cairn.DurableFuture;
 import java.util.List;

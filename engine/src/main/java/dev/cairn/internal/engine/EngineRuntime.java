@@ -1,5 +1,15 @@
-package dev.cairn.internal;
+package dev.cairn.internal.engine;
 
+import dev.cairn.internal.ExecutionIds;
+import dev.cairn.internal.Payloads;
+import dev.cairn.internal.TypeNames;
+import dev.cairn.internal.UserText;
+import dev.cairn.internal.commit.CheckpointWriter;
+import dev.cairn.internal.replay.Invocation;
+import dev.cairn.internal.run.ExecutionHistory;
+import dev.cairn.internal.run.ExecutionRunner;
+import dev.cairn.internal.run.RegisteredFunction;
+import dev.cairn.internal.schedule.Scheduler;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cairn.CallbackAlreadyCompletedException;
@@ -333,7 +343,7 @@ public final class EngineRuntime implements DurableEngine {
      *
      * @return whether it was queued now
      */
-    boolean dispatch(String executionId) {
+    public boolean dispatch(String executionId) {
         if (closing) {
             return false;
         }
@@ -364,7 +374,7 @@ public final class EngineRuntime implements DurableEngine {
     }
 
     /** How long a run that stopped on a store failure waits before its execution is claimed again. */
-    static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private void submit(String executionId, Runnable work) {
         try {
@@ -393,7 +403,7 @@ public final class EngineRuntime implements DurableEngine {
      * version; if another node took the execution over meanwhile, it fails and the execution is that node's. Until
      * then its lease is renewed with those of the running executions.
      */
-    void retryOwned(String executionId, Duration delay) {
+    public void retryOwned(String executionId, Duration delay) {
         if (closing) {
             return;
         }
@@ -412,19 +422,19 @@ public final class EngineRuntime implements DurableEngine {
     }
 
     /** The executions whose leases this node renews: those it runs, queues, or is about to claim again. */
-    Set<String> heldExecutions() {
+    public Set<String> heldExecutions() {
         Set<String> held = new java.util.HashSet<>(inFlight.keySet());
         held.addAll(retrying);
         return held;
     }
 
-    boolean backlogged() {
+    public boolean backlogged() {
         return workers.getQueue().size() > settings.concurrency() * 4;
     }
 
     // ------------------------------------------------------------------ history cache
 
-    ExecutionHistory historyFor(ExecutionRecord execution) {
+    public ExecutionHistory historyFor(ExecutionRecord execution) {
         ExecutionHistory cached = histories.getIfPresent(execution.id());
         if (cached != null && cached.version + 1 == execution.version()) {
             histories.invalidate(execution.id());
@@ -439,25 +449,25 @@ public final class EngineRuntime implements DurableEngine {
         return new ExecutionHistory(loaded, execution.version());
     }
 
-    void cacheHistory(String executionId, ExecutionHistory history) {
+    public void cacheHistory(String executionId, ExecutionHistory history) {
         histories.put(executionId, history);
     }
 
-    void invalidateHistory(String executionId) {
+    public void invalidateHistory(String executionId) {
         histories.invalidate(executionId);
     }
 
     // ------------------------------------------------------------------ results
 
     /** Completes the waiters of an execution that ended here, with its final row as this node wrote it. */
-    void ended(ExecutionRecord finalRow) {
+    public void ended(ExecutionRecord finalRow) {
         CompletableFuture<ExecutionRecord> waiter = waiters.remove(finalRow.id());
         if (waiter != null) {
             waiter.complete(finalRow);
         }
     }
 
-    void ended(String executionId) {
+    public void ended(String executionId) {
         CompletableFuture<ExecutionRecord> waiter = waiters.get(executionId);
         if (waiter != null) {
             store.findExecution(executionId).filter(r -> r.status().isTerminal()).ifPresent(r -> {
@@ -633,7 +643,7 @@ public final class EngineRuntime implements DurableEngine {
     }
 
     /** Fails a callback whose submitter failed, so that a late completion is rejected. */
-    void failCallbackQuietly(String callbackId, ErrorInfo error) {
+    public void failCallbackQuietly(String callbackId, ErrorInfo error) {
         try {
             store.completeCallback(new CallbackCompletion(callbackId, CallbackStatus.FAILED, null, error,
                     clock().now()));
@@ -716,52 +726,52 @@ public final class EngineRuntime implements DurableEngine {
 
     // ------------------------------------------------------------------ shared with runs
 
-    Payloads payloads() {
+    public Payloads payloads() {
         return payloads;
     }
 
-    ExecutionStore store() {
+    public ExecutionStore store() {
         return store;
     }
 
-    Serializer serializer() {
+    public Serializer serializer() {
         return settings.serializer();
     }
 
-    Clock clock() {
+    public Clock clock() {
         return settings.clock();
     }
 
-    Clock leaseClock() {
+    public Clock leaseClock() {
         return settings.leaseClock();
     }
 
     /** The writer that an execution's writes go through. */
-    CheckpointWriter writer(String executionId) {
+    public CheckpointWriter writer(String executionId) {
         return writers[Math.floorMod(executionId.hashCode(), writers.length)];
     }
 
-    Scheduler scheduler() {
+    public Scheduler scheduler() {
         return scheduler;
     }
 
-    FunctionRegistry registry() {
+    public FunctionRegistry registry() {
         return registry;
     }
 
-    String nodeId() {
+    public String nodeId() {
         return nodeId;
     }
 
-    java.util.concurrent.Executor branchThreads() {
+    public java.util.concurrent.Executor branchThreads() {
         return branchThreads;
     }
 
-    java.util.concurrent.ExecutorService stepBodies() {
+    public java.util.concurrent.ExecutorService stepBodies() {
         return stepBodies;
     }
 
-    boolean isClosing() {
+    public boolean isClosing() {
         return closing;
     }
 }

@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.commit;
 
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.Checkpoint;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * writes (a wait's completion, a recorded {@code now()}) go unawaited: whatever later write is awaited carries
  * them with it.
  */
-final class CheckpointWriter {
+public final class CheckpointWriter {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointWriter.class);
     private static final int MAX_BATCH = 512;
@@ -56,18 +56,18 @@ final class CheckpointWriter {
     private record PendingStart(NewExecution execution, CompletableFuture<ExecutionRecord> done) {
     }
 
-    CheckpointWriter(ExecutionStore store, String nodeId) {
+    public CheckpointWriter(ExecutionStore store, String nodeId) {
         this.store = store;
         this.thread = new Thread(this::loop, "cairn-checkpoint-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
     /** Queues the insert of a new, unnamed execution; the future completes once it is committed. */
-    CompletableFuture<ExecutionRecord> submitStart(NewExecution execution) {
+    public CompletableFuture<ExecutionRecord> submitStart(NewExecution execution) {
         CompletableFuture<ExecutionRecord> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new IllegalStateException("checkpoint writer stopped"));
@@ -77,7 +77,7 @@ final class CheckpointWriter {
         return done;
     }
 
-    CompletableFuture<CommitOutcome> submit(String executionId, long version, List<OperationRecord> inserts,
+    public CompletableFuture<CommitOutcome> submit(String executionId, long version, List<OperationRecord> inserts,
             List<OperationRecord> updates, List<CallbackRecord> callbacks, Transition transition, Instant now) {
         CompletableFuture<CommitOutcome> done = new CompletableFuture<>();
         if (!running) {
@@ -89,7 +89,7 @@ final class CheckpointWriter {
     }
 
     /** Stops after committing everything queued so far. */
-    void stop(long timeoutMillis) {
+    public void stop(long timeoutMillis) {
         running = false;
         try {
             thread.join(timeoutMillis);

@@ -1,5 +1,8 @@
-package dev.cairn.internal;
+package dev.cairn.internal.replay;
 
+import dev.cairn.internal.run.ExecutionRun;
+import dev.cairn.internal.run.Outcome;
+import dev.cairn.internal.run.Scope;
 import dev.cairn.BatchItem;
 import dev.cairn.BatchItemStatus;
 import dev.cairn.BatchResult;
@@ -36,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * reason and every item's status in one short string, and the items' results stay in the items' own
  * checkpoints, so a batch of many items does not make one huge row.
  */
-final class BatchRunner<T> {
+public final class BatchRunner<T> {
 
     /** One item or branch. */
     record Task<T>(String name, ChildFunction<T> body) {

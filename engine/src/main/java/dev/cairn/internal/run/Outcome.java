@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
 import java.time.Instant;
 
@@ -7,32 +7,32 @@ import java.time.Instant;
  * with a value, with an error, blocked until a time (or a callback, when {@code wakeAt} is null), or detached
  * because its batch completed without it.
  */
-record Outcome<T>(Kind kind, T value, Throwable error, Instant wakeAt) {
+public record Outcome<T>(Kind kind, T value, Throwable error, Instant wakeAt) {
 
-    enum Kind { VALUE, FAILED, BLOCKED, DETACHED }
+    public enum Kind { VALUE, FAILED, BLOCKED, DETACHED }
 
-    static <T> Outcome<T> value(T value) {
+    public static <T> Outcome<T> value(T value) {
         return new Outcome<>(Kind.VALUE, value, null, null);
     }
 
-    static <T> Outcome<T> failed(Throwable error) {
+    public static <T> Outcome<T> failed(Throwable error) {
         return new Outcome<>(Kind.FAILED, null, error, null);
     }
 
-    static <T> Outcome<T> blocked(Instant wakeAt) {
+    public static <T> Outcome<T> blocked(Instant wakeAt) {
         return new Outcome<>(Kind.BLOCKED, null, null, wakeAt);
     }
 
-    static <T> Outcome<T> detached() {
+    public static <T> Outcome<T> detached() {
         return new Outcome<>(Kind.DETACHED, null, null, null);
     }
 
-    boolean blocked() {
+    public boolean blocked() {
         return kind == Kind.BLOCKED;
     }
 
     /** The earlier of two wake-up times, where null means "only a callback wakes it". */
-    static Instant earliest(Instant a, Instant b) {
+    public static Instant earliest(Instant a, Instant b) {
         if (a == null) {
             return b;
         }

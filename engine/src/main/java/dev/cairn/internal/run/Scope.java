@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
 import java.time.Instant;
 
@@ -7,21 +7,21 @@ import java.time.Instant;
  * a thread of its own. A suspension unwinds only its own scope; whoever waits for the scope decides whether the
  * whole execution suspends.
  */
-final class Scope {
+public final class Scope {
 
-    final Thread thread;
+    public final Thread thread;
     /** The first suspension raised here; once set, every further operation in the scope rethrows it. */
-    Suspension suspension;
+    public Suspension suspension;
     /** The step whose body is running, or null. */
-    String activeStep;
+    public String activeStep;
     /** Set when the batch this scope belongs to completed without it: it unwinds at its next operation. */
-    volatile boolean detached;
+    public volatile boolean detached;
 
-    Scope(Thread thread) {
+    public Scope(Thread thread) {
         this.thread = thread;
     }
 
-    Suspension suspend(Instant wakeAt) {
+    public Suspension suspend(Instant wakeAt) {
         if (suspension == null) {
             suspension = new Suspension(wakeAt);
         }
@@ -29,8 +29,8 @@ final class Scope {
     }
 
     /** Unwinds a scope whose batch completed without it. */
-    static final class Detached extends Error {
-        Detached() {
+    public static final class Detached extends Error {
+        public Detached() {
             super("branch detached: its batch completed", null, false, false);
         }
     }

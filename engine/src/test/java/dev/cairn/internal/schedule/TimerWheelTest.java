@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

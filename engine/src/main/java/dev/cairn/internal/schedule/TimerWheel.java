@@ -1,4 +1,4 @@
-package dev.cairn.internal;
+package dev.cairn.internal.schedule;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import java.util.Map;
  *
  * <p>An execution has at most one timer; scheduling it again replaces the old one. Thread-safe.
  */
-final class TimerWheel {
+public final class TimerWheel {
 
     private final long tickMillis;
     private final List<Map<String, Instant>> buckets;

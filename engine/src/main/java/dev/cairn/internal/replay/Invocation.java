@@ -1,5 +1,7 @@
-package dev.cairn.internal;
+package dev.cairn.internal.replay;
 
+import dev.cairn.internal.run.ExecutionRun;
+import dev.cairn.internal.run.RegisteredFunction;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.InvokeFailedException;
@@ -21,7 +23,7 @@ import java.util.Optional;
  * idempotent (its id is also its unique name), so a replay that finds the operation started but no child creates
  * the child, and one that finds the child never creates a second.
  */
-final class Invocation {
+public final class Invocation {
 
     private final ReplayContext ctx;
     private final ExecutionRun run;
@@ -40,7 +42,7 @@ final class Invocation {
     }
 
     /** The id of the execution invoked by operation {@code operationId} of {@code parentId}. */
-    static String childId(String parentId, String operationId) {
+    public static String childId(String parentId, String operationId) {
         return parentId + "/" + operationId;
     }
 

@@ -1,5 +1,6 @@
-package dev.cairn.internal;
+package dev.cairn.internal.run;
 
+import dev.cairn.internal.engine.EngineRuntime;
 import dev.cairn.NonDeterministicExecutionException;
 import dev.cairn.SerializationException;
 import dev.cairn.spi.CallbackRecord;
@@ -17,19 +18,19 @@ import java.util.concurrent.CompletionException;
  * holds the execution's history (shared with the cache between runs), tracks which checkpoints the code has
  * reached again, and sends new checkpoints to the writer under the version the run claimed.
  */
-final class ExecutionRun {
+public final class ExecutionRun {
 
-    final EngineRuntime engine;
+    public final EngineRuntime engine;
     final ExecutionRecord execution;
-    final RegisteredFunction function;
-    final ExecutionHistory history;
+    public final RegisteredFunction function;
+    public final ExecutionHistory history;
     final Thread thread = Thread.currentThread();
 
     private final java.util.NavigableSet<String> unvisited;
     final Scope rootScope = new Scope(Thread.currentThread());
     /** How many pieces of work started by {@link #async} are still running; guarded by itself. */
     private final int[] asyncRunning = new int[1];
-    volatile NonDeterministicExecutionException nonDeterminism;
+    public volatile NonDeterministicExecutionException nonDeterminism;
     volatile RunAbandoned abandoned;
     /** Set when the store refused one of this run's writes, awaited or not: the run ends the execution FAILED. */
     volatile WriteRejectedException rejected;
@@ -44,20 +45,20 @@ final class ExecutionRun {
         this.unvisited.addAll(history.operations.keySet());
     }
 
-    String executionId() {
+    public String executionId() {
         return execution.id();
     }
 
-    Instant clockNow() {
+    public Instant clockNow() {
         return engine.clock().now();
     }
 
-    boolean isReplaying() {
+    public boolean isReplaying() {
         return !unvisited.isEmpty();
     }
 
     /** Checks what every operation of every scope checks: the run is still this node's and not over. */
-    void checkRun(String what) {
+    public void checkRun(String what) {
         if (abandoned != null) {
             throw abandoned;
         }
@@ -78,7 +79,7 @@ final class ExecutionRun {
     }
 
     /** Runs work for this run on a thread of its own; the run does not end before such work has settled. */
-    <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
+    public <T> CompletableFuture<T> async(java.util.function.Supplier<T> work) {
         synchronized (asyncRunning) {
             asyncRunning[0]++;
         }
@@ -115,7 +116,7 @@ final class ExecutionRun {
     }
 
     /** The checkpoint of operation {@code id}, marking it reached; {@code null} if it has none. */
-    OperationRecord visit(String id) {
+    public OperationRecord visit(String id) {
         unvisited.remove(id);
         return history.operations.get(id);
     }
@@ -124,11 +125,11 @@ final class ExecutionRun {
      * Marks every operation under {@code id} as reached: a finished child returned its checkpoint without running,
      * so its own operations will not be reached again in this run.
      */
-    void visitSubtree(String id) {
+    public void visitSubtree(String id) {
         unvisited.subSet(id + "-", true, id + "-\uffff", true).clear();
     }
 
-    synchronized NonDeterministicExecutionException nonDeterministic(String operationId, String message) {
+    public synchronized NonDeterministicExecutionException nonDeterministic(String operationId, String message) {
         NonDeterministicExecutionException e = new NonDeterministicExecutionException(executionId(), operationId, message);
         if (nonDeterminism == null) {
             nonDeterminism = e;
@@ -147,7 +148,7 @@ final class ExecutionRun {
      * Serializes a value to be read back as {@code type} ({@code null} when it is the engine's own) and checks it
      * against the payload limit and what the store holds. Nothing is written.
      */
-    String payload(Object value, java.lang.reflect.Type type, String what) {
+    public String payload(Object value, java.lang.reflect.Type type, String what) {
         return engine.payloads().encode(value, type, what + " of execution " + executionId());
     }
 
@@ -155,7 +156,7 @@ final class ExecutionRun {
      * Calls the store directly from the run (not through the writer). A failure is the store's, not the workflow's:
      * the run stops and is retried, as when a checkpoint cannot be written.
      */
-    <T> T storeCall(java.util.function.Supplier<T> call) {
+    public <T> T storeCall(java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (WriteRejectedException e) {
@@ -171,7 +172,7 @@ final class ExecutionRun {
      * @return the callback as it is now: timed out, or as the store has it if it was completed or heartbeated in
      *         the meantime
      */
-    CallbackRecord expire(CallbackRecord callback) {
+    public CallbackRecord expire(CallbackRecord callback) {
         Instant now = clockNow();
         if (storeCall(() -> engine.store().expireCallback(callback.id(), callback.timeoutError(), now))) {
             CallbackRecord timedOut = callback.timedOut(now);
@@ -182,7 +183,7 @@ final class ExecutionRun {
         return history.callbacksByOperation.get(callback.operationId());
     }
 
-    <T> T read(String data, java.lang.reflect.Type type, String what) {
+    public <T> T read(String data, java.lang.reflect.Type type, String what) {
         try {
             return engine.serializer().deserialize(data, type);
         } catch (SerializationException e) {
@@ -195,7 +196,7 @@ final class ExecutionRun {
      * Checkpoints operations (and callbacks). With {@code await}, returns once they are durable, and unwinds the
      * run if the execution is no longer this run's.
      */
-    void checkpoint(List<OperationRecord> operations, List<CallbackRecord> callbacks, boolean await) {
+    public void checkpoint(List<OperationRecord> operations, List<CallbackRecord> callbacks, boolean await) {
         if (abandoned != null) {
             throw abandoned;
         }
@@ -258,7 +259,7 @@ final class ExecutionRun {
     }
 
     /** The store could not be written; the run stops and is retried. */
-    static final class StoreUnavailable extends Error {
+    public static final class StoreUnavailable extends Error {
         StoreUnavailable(Throwable cause) {
             super("checkpoint could not be written: " + cause, cause, false, false);
         }
@@ -268,7 +269,7 @@ final class ExecutionRun {
      * The store refused a write of this run for what it contains; writing it again would fail again. The run stops
      * and its execution ends FAILED, once.
      */
-    static final class CheckpointRejected extends Error {
+    public static final class CheckpointRejected extends Error {
         final transient WriteRejectedException rejection;
 
         CheckpointRejected(WriteRejectedException rejection) {

@@ -1,5 +1,6 @@
-package dev.cairn.internal;
+package dev.cairn.internal.schedule;
 
+import dev.cairn.internal.engine.EngineRuntime;
 import dev.cairn.spi.DueExecution;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Firing hands ids to the engine, which claims them in the store before running them, so a timer loaded twice,
  * or fired on two nodes, runs the execution once.
  */
-final class Scheduler {
+public final class Scheduler {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final int BATCH = 500;
@@ -45,7 +46,7 @@ final class Scheduler {
     private Instant lastRenewal;
     private volatile boolean pollRequested = true;
 
-    Scheduler(EngineRuntime engine, Duration window, Duration pollInterval, Duration tick, Duration lease) {
+    public Scheduler(EngineRuntime engine, Duration window, Duration pollInterval, Duration tick, Duration lease) {
         this.engine = engine;
         this.window = window;
         this.pollInterval = pollInterval;
@@ -56,13 +57,13 @@ final class Scheduler {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         running = true;
         lastRenewal = engine.leaseClock().now();
         thread.start();
     }
 
-    void stop() {
+    public void stop() {
         running = false;
         LockSupport.unpark(thread);
         try {
@@ -73,7 +74,7 @@ final class Scheduler {
     }
 
     /** An execution this node suspended until {@code wakeAt} (null: until a callback). */
-    void scheduled(String executionId, Instant wakeAt) {
+    public void scheduled(String executionId, Instant wakeAt) {
         if (wakeAt == null) {
             return;
         }
@@ -84,12 +85,12 @@ final class Scheduler {
     }
 
     /** The timer wheel's resolution in milliseconds: how often the scheduler looks at the clock. */
-    long tickMillis() {
+    public long tickMillis() {
         return tick.toMillis();
     }
 
     /** Asks for a store poll at the next tick. */
-    void requestPoll() {
+    public void requestPoll() {
         pollRequested = true;
         LockSupport.unpark(thread);
     }

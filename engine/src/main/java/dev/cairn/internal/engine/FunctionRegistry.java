@@ -1,5 +1,7 @@
-package dev.cairn.internal;
+package dev.cairn.internal.engine;
 
+import dev.cairn.internal.UserText;
+import dev.cairn.internal.run.RegisteredFunction;
 import dev.cairn.DurableEngine.Registration;
 import dev.cairn.DurableFunction;
 import dev.cairn.DurableWorkflow;
@@ -13,7 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The functions registered on this engine, by name and by class. */
-final class FunctionRegistry {
+public final class FunctionRegistry {
 
     private final Map<String, RegisteredFunction> byName = new ConcurrentHashMap<>();
     private final Map<Class<?>, RegisteredFunction> byClass = new ConcurrentHashMap<>();
@@ -46,11 +48,11 @@ final class FunctionRegistry {
         return registered;
     }
 
-    RegisteredFunction get(String name) {
+    public RegisteredFunction get(String name) {
         return byName.get(name);
     }
 
-    RegisteredFunction byClass(Class<?> type) {
+    public RegisteredFunction byClass(Class<?> type) {
         RegisteredFunction registered = byClass.get(type);
         if (registered == null) {
             throw new UnknownFunctionException("no function of class " + type.getName() + " is registered; registered: "
@@ -59,7 +61,7 @@ final class FunctionRegistry {
         return registered;
     }
 
-    RegisteredFunction byName(String name) {
+    public RegisteredFunction byName(String name) {
         RegisteredFunction registered = byName.get(name);
         if (registered == null) {
             throw new UnknownFunctionException("no function named '" + UserText.quote(name) + "' is registered;"
@@ -68,7 +70,7 @@ final class FunctionRegistry {
         return registered;
     }
 
-    Set<String> names() {
+    public Set<String> names() {
         return new TreeSet<>(byName.keySet());
     }
 
