@@ -5,7 +5,7 @@ import dev.cairn.internal.Payloads;
 import dev.cairn.internal.TypeNames;
 import dev.cairn.internal.UserText;
 import dev.cairn.internal.commit.CheckpointWriter;
-import dev.cairn.internal.replay.Invocation;
+import dev.cairn.internal.replay.InvokeOperation;
 import dev.cairn.internal.run.ExecutionHistory;
 import dev.cairn.internal.run.ExecutionRunner;
 import dev.cairn.internal.run.RegisteredFunction;
@@ -567,7 +567,7 @@ public final class EngineRuntime implements DurableEngine {
         List<String> children = new ArrayList<>();
         for (OperationRecord op : sorted) {
             if (op.type() == dev.cairn.OperationType.INVOKE) {
-                children.add(Invocation.childId(r.id(), op.operationId()));
+                children.add(InvokeOperation.childId(r.id(), op.operationId()));
             }
         }
         return new ExecutionDescription(r.id(), r.name(), r.function(), r.status(), r.input(), r.output(), r.error(),
@@ -692,7 +692,7 @@ public final class EngineRuntime implements DurableEngine {
         if (options.includeInvokedChildren()) {
             for (OperationRecord op : store.loadHistory(executionId).operations()) {
                 if (op.type() == dev.cairn.OperationType.INVOKE && !op.status().isTerminal()) {
-                    String child = Invocation.childId(executionId, op.operationId());
+                    String child = InvokeOperation.childId(executionId, op.operationId());
                     if (store.findExecution(child).isPresent()) {
                         cancel(child, "parent " + executionId + " cancelled: " + reason, options);
                     }

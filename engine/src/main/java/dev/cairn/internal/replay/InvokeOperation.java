@@ -1,44 +1,43 @@
 package dev.cairn.internal.replay;
 
-import dev.cairn.internal.run.ExecutionRun;
-import dev.cairn.internal.run.RegisteredFunction;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.InvokeFailedException;
 import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
+import dev.cairn.SerializationException;
 import dev.cairn.TypeRef;
+import dev.cairn.internal.run.RegisteredFunction;
+import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * One {@code ctx.invoke}: starts a child execution whose id is the parent's id, a slash and the operation id, and
+ * {@code ctx.invoke}: starts a child execution whose id is the parent's id, a slash and the operation id, and
  * waits for it, suspended. The child's end signals the parent in the store, which resumes it.
  *
  * <p>Crash safety: the INVOKE operation is checkpointed before the child is created, and creating it is
  * idempotent (its id is also its unique name), so a replay that finds the operation started but no child creates
  * the child, and one that finds the child never creates a second.
  */
-public final class Invocation {
+public final class InvokeOperation<O> extends DurableOperation<O> {
 
-    private final ReplayContext ctx;
-    private final ExecutionRun run;
-    private final String operationId;
-    private final OperationRecord recorded;
     private final String name;
     private final String functionName;
+    private final Object input;
+    private final TypeRef<O> resultType;
 
-    Invocation(ReplayContext ctx, String operationId, OperationRecord recorded, String name, String functionName) {
-        this.ctx = ctx;
-        this.run = ctx.run();
-        this.operationId = operationId;
-        this.recorded = recorded;
+    InvokeOperation(ReplayContext ctx, String name, String functionName, Object input, TypeRef<O> resultType) {
+        super(ctx, OperationType.INVOKE, functionName, name, "invoke '" + name + "'");
         this.name = name;
         this.functionName = functionName;
+        this.input = input;
+        this.resultType = resultType;
     }
 
     /** The id of the execution invoked by operation {@code operationId} of {@code parentId}. */
@@ -46,16 +45,27 @@ public final class Invocation {
         return parentId + "/" + operationId;
     }
 
-    <O> O await(Object input, TypeRef<O> resultType) {
-        String childId = childId(run.executionId(), operationId);
-        String where = "invoke '" + name + "' of function '" + functionName + "' (operation " + operationId
-                + " of execution " + run.executionId() + ", child execution " + childId + ")";
-        if (recorded != null && recorded.status() == OperationStatus.SUCCEEDED) {
-            return run.read(recorded.result(), resultType.type(), "result of " + where);
+    private String childId() {
+        return childId(run.executionId(), id);
+    }
+
+    private String where() {
+        return "invoke '" + name + "' of function '" + functionName + "' (operation " + id + " of execution "
+                + run.executionId() + ", child execution " + childId() + ")";
+    }
+
+    @Override
+    O replay() {
+        if (recorded.status() == OperationStatus.SUCCEEDED) {
+            return run.read(recorded.result(), resultType.type(), "result of " + where());
         }
-        if (recorded != null && recorded.status() == OperationStatus.FAILED) {
-            throw failure(where, childId, recorded.error());
-        }
+        throw failure(where(), childId(), recorded.error());
+    }
+
+    @Override
+    O start(Scope s) {
+        String childId = childId();
+        String where = where();
         ExecutionStore store = run.engine.store();
         OperationRecord op = recorded;
         RegisteredFunction target = run.engine.registry().get(functionName);
@@ -65,9 +75,9 @@ public final class Invocation {
             }
             target = run.engine.registry().byName(functionName);
             Instant now = run.clockNow();
-            op = ctx.record(operationId, OperationType.INVOKE, functionName, name, OperationStatus.STARTED, 0, null, null,
+            op = ctx.record(id, OperationType.INVOKE, functionName, name, OperationStatus.STARTED, 0, null, null,
                     null, now, null);
-            ctx.write(ctx.scope, java.util.List.of(op), java.util.List.of(), true);
+            ctx.write(ctx.scope, List.of(op), List.of(), true);
         }
         Optional<ExecutionRecord> child = run.storeCall(() -> store.findExecution(childId));
         if (child.isEmpty()) {
@@ -75,27 +85,27 @@ public final class Invocation {
             run.storeCall(() -> store.createExecution(new NewExecution(childId, childId, functionName, data,
                     run.clockNow(), null, null, null, run.executionId())));
             run.engine.dispatch(childId);
-            throw ctx.scope.suspend(null);
+            throw s.suspend(null);
         }
         ExecutionRecord c = child.get();
         if (!c.status().isTerminal()) {
-            throw ctx.scope.suspend(null);
+            throw s.suspend(null);
         }
         Instant now = run.clockNow();
         if (c.status() == ExecutionStatus.SUCCEEDED) {
             O value;
             try {
                 value = run.read(c.output(), resultType.type(), "result of " + where);
-            } catch (dev.cairn.SerializationException e) {
-                ctx.write(ReplayContext.withOutcome(op, OperationStatus.FAILED, null, ErrorInfo.of(e), now), false);
+            } catch (SerializationException e) {
+                ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, null, ErrorInfo.of(e), now), false);
                 throw e;
             }
-            ctx.write(ReplayContext.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
+            ctx.write(OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
             return value;
         }
         ErrorInfo error = c.error() != null ? c.error() : ErrorInfo.of("dev.cairn." + c.status(), "child ended " + c.status());
         ErrorInfo recordedError = new ErrorInfo(error.type(), "[" + c.status() + "] " + error.message(), error.stackTrace());
-        ctx.write(ReplayContext.withOutcome(op, OperationStatus.FAILED, null, recordedError, now), false);
+        ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, null, recordedError, now), false);
         throw failure(where, childId, recordedError);
     }
 

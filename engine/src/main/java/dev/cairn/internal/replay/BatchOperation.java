@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs a batch ({@code map} or {@code parallel}) from the thread of the code that called it.
+ * {@code ctx.map} and {@code ctx.parallel}: a batch run from the thread of the code that called it.
  *
  * <p>Item {@code i} of batch operation {@code n} is the child context {@code n-(i+1)}, checkpointed on its own:
  * STARTED when it starts, SUCCEEDED or FAILED when it ends. Items start in input order, each on a thread of its
@@ -39,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * reason and every item's status in one short string, and the items' results stay in the items' own
  * checkpoints, so a batch of many items does not make one huge row.
  */
-public final class BatchRunner<T> {
+final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
     /** One item or branch. */
     record Task<T>(String name, ChildFunction<T> body) {
@@ -47,22 +47,15 @@ public final class BatchRunner<T> {
 
     private enum State { NEW, DONE_OK, DONE_FAILED }
 
-    private final ReplayContext ctx;
-    private final ExecutionRun run;
-    private final String id;
-    private final OperationRecord recorded;
     private final String kind;
     private final String name;
     private final List<Task<T>> tasks;
     private final TypeRef<T> type;
     private final BatchConfig config;
 
-    BatchRunner(ReplayContext ctx, String id, OperationRecord recorded, String kind, String name, List<Task<T>> tasks,
-            TypeRef<T> type, BatchConfig config) {
-        this.ctx = ctx;
-        this.run = ctx.run();
-        this.id = id;
-        this.recorded = recorded;
+    BatchOperation(ReplayContext ctx, String kind, String name, List<Task<T>> tasks, TypeRef<T> type,
+            BatchConfig config) {
+        super(ctx, OperationType.CONTEXT, kind, name, kind.toLowerCase(java.util.Locale.ROOT) + " '" + name + "'");
         this.kind = kind;
         this.name = name;
         this.tasks = tasks;
@@ -78,11 +71,20 @@ public final class BatchRunner<T> {
         return kind + "Item";
     }
 
-    BatchResult<T> run() {
-        if (recorded != null && recorded.status() == OperationStatus.SUCCEEDED) {
-            run.visitSubtree(id);
-            return fromCheckpoint(recorded.result());
-        }
+    /** A batch is recorded SUCCEEDED with every item's status once its completion policy is decided; never FAILED. */
+    @Override
+    boolean isFinal() {
+        return recorded != null && recorded.status() == OperationStatus.SUCCEEDED;
+    }
+
+    @Override
+    BatchResult<T> replay() {
+        run.visitSubtree(id);
+        return fromCheckpoint(recorded.result());
+    }
+
+    @Override
+    BatchResult<T> start(Scope unused) {
         int n = tasks.size();
         Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
         OperationRecord started = ctx.record(id, OperationType.CONTEXT, kind, name, OperationStatus.STARTED, 0, null, null,
@@ -123,7 +125,7 @@ public final class BatchRunner<T> {
         int next = 0;
         CompletionReason reason;
         while (true) {
-            reason = decide(completion, successes, failures, n);
+            reason = CompletionPolicy.decide(completion, successes, failures, n);
             if (reason != null) {
                 break;
             }
@@ -132,7 +134,7 @@ public final class BatchRunner<T> {
                 if (state[i] != State.NEW) {
                     continue;
                 }
-                start(i, itemOps, inFlight, scopes);
+                startItem(i, itemOps, inFlight, scopes);
             }
             // Settle what has finished; suspend if everything in flight is waiting and nothing more can start.
             // The futures seen running in this pass: waited on below even if they finish meanwhile, so the wait
@@ -212,24 +214,11 @@ public final class BatchRunner<T> {
             });
         }
         String summary = reason.name() + ":" + statuses;
-        ctx.write(ReplayContext.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
+        ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
         return build(reason, statuses.toString());
     }
 
-    private static CompletionReason decide(CompletionConfig completion, int successes, int failures, int n) {
-        if (completion.failureToleranceExceeded(failures, n)) {
-            return CompletionReason.FAILURE_TOLERANCE_EXCEEDED;
-        }
-        if (completion.minSuccessfulReached(successes)) {
-            return CompletionReason.MIN_SUCCESSFUL_REACHED;
-        }
-        if (successes + failures == n) {
-            return CompletionReason.ALL_COMPLETED;
-        }
-        return null;
-    }
-
-    private void start(int i, OperationRecord[] itemOps, Map<Integer, CompletableFuture<Outcome<T>>> inFlight,
+    private void startItem(int i, OperationRecord[] itemOps, Map<Integer, CompletableFuture<Outcome<T>>> inFlight,
             Map<Integer, Scope[]> scopes) {
         String itemId = itemId(i);
         Task<T> task = tasks.get(i);
@@ -271,7 +260,7 @@ public final class BatchRunner<T> {
             try {
                 String data = run.payload(value, type.type(), "the result of " + itemKind() + " " + i + " of " + kind
                         + " '" + name + "'");
-                itemOps[i] = ReplayContext.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
+                itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
                 ctx.write(itemOps[i], false);
                 return true;
             } catch (SerializationException e) {
@@ -279,7 +268,7 @@ public final class BatchRunner<T> {
             }
         }
         Throwable cause = error instanceof ItemFailed ? error.getCause() : error;
-        itemOps[i] = ReplayContext.withOutcome(itemOps[i], OperationStatus.FAILED, null, ErrorInfo.of(cause), now);
+        itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.FAILED, null, ErrorInfo.of(cause), now);
         ctx.write(itemOps[i], false);
         return false;
     }

@@ -1,0 +1,159 @@
+package dev.cairn.internal.replay;
+
+import dev.cairn.DurableFuture;
+import dev.cairn.internal.run.Outcome;
+import dev.cairn.internal.run.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code DurableFuture.allOf} and {@code anyOf} over futures started from one context. {@code allOf} checkpoints
+ * nothing of its own; {@code anyOf} records which future finished first, so that a replay picks the same one.
+ */
+final class Combinators {
+
+    private Combinators() {
+    }
+
+    static DurableFuture<List<Object>> allOf(ReplayContext ctx, List<? extends DurableFuture<?>> futures) {
+        ctx.checkActive("allOf");
+        List<DurableFutureBase<?>> all = new ArrayList<>();
+        for (DurableFuture<?> f : futures) {
+            all.add((DurableFutureBase<?>) f);
+        }
+        return new DurableFutureBase<List<Object>>(ctx) {
+            @Override
+            CompletableFuture<Outcome<List<Object>>> settled() {
+                List<CompletableFuture<? extends Outcome<?>>> each = new ArrayList<>();
+                for (DurableFutureBase<?> f : all) {
+                    each.add(f.settled());
+                }
+                return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+                    List<Object> values = new ArrayList<>();
+                    Instant wake = null;
+                    boolean blocked = false;
+                    for (CompletableFuture<? extends Outcome<?>> f : each) {
+                        Outcome<?> o = f.join();
+                        switch (o.kind()) {
+                            case FAILED, DETACHED -> {
+                                return Outcome.failed(o.error() != null ? o.error() : new Scope.Detached());
+                            }
+                            case BLOCKED -> {
+                                wake = blocked ? Outcome.earliest(wake, o.wakeAt()) : o.wakeAt();
+                                blocked = true;
+                            }
+                            case VALUE -> values.add(o.value());
+                        }
+                    }
+                    return blocked ? Outcome.blocked(wake) : Outcome.value(values);
+                });
+            }
+
+            @Override
+            public List<Object> get() {
+                owner.checkActive("allOf(...).get()");
+                Outcome<List<Object>> o = settled().join();
+                if (o.kind() == Outcome.Kind.VALUE) {
+                    // Let each future record its own completion (a wait marks itself done).
+                    List<Object> values = new ArrayList<>();
+                    for (DurableFutureBase<?> f : all) {
+                        values.add(f.get());
+                    }
+                    return values;
+                }
+                return owner.resolve(o);
+            }
+        };
+    }
+
+    static DurableFuture<Object> anyOf(ReplayContext ctx, List<? extends DurableFuture<?>> futures) {
+        RecordedValueOperation<Integer> choice = new RecordedValueOperation<>(ctx, "AnyOf", "anyOf", Integer.class,
+                null, "anyOf");
+        List<DurableFutureBase<?>> all = new ArrayList<>();
+        for (DurableFuture<?> f : futures) {
+            all.add((DurableFutureBase<?>) f);
+        }
+        return new DurableFutureBase<Object>(ctx) {
+            private volatile Integer winner = choice.isRecorded() ? choice.replay() : null;
+
+            @Override
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Outcome<Object>> settled() {
+                if (winner != null) {
+                    return all.get(winner).settled().thenApply(o -> (Outcome<Object>) (Outcome<?>) o);
+                }
+                List<CompletableFuture<? extends Outcome<?>>> each = new ArrayList<>();
+                for (DurableFutureBase<?> f : all) {
+                    each.add(f.settled());
+                }
+                return CompletableFuture.anyOf(each.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+                    Instant wake = null;
+                    boolean anyRunning = false;
+                    boolean first = true;
+                    for (CompletableFuture<? extends Outcome<?>> f : each) {
+                        if (!f.isDone()) {
+                            anyRunning = true;
+                            continue;
+                        }
+                        Outcome<?> o = f.join();
+                        if (!o.blocked()) {
+                            @SuppressWarnings("unchecked")
+                            Outcome<Object> won = (Outcome<Object>) o;
+                            return won;
+                        }
+                        wake = first ? o.wakeAt() : Outcome.earliest(wake, o.wakeAt());
+                        first = false;
+                    }
+                    return anyRunning ? null : Outcome.blocked(wake);
+                });
+            }
+
+            @Override
+            public Object get() {
+                owner.checkActive("anyOf(...).get()");
+                while (winner == null) {
+                    Outcome<Object> o = settled().join();
+                    if (o == null) {
+                        // Something still runs and nothing has finished: wait a little and look again, since a
+                        // wait may come due meanwhile.
+                        waitForAny(all);
+                        continue;
+                    }
+                    if (o.blocked()) {
+                        throw owner.scope.suspend(o.wakeAt());
+                    }
+                    for (int i = 0; i < all.size(); i++) {
+                        CompletableFuture<? extends Outcome<?>> s = all.get(i).settled();
+                        if (s.isDone() && !s.join().blocked()) {
+                            winner = i;
+                            break;
+                        }
+                    }
+                    choice.record(winner);
+                }
+                return all.get(winner).get();
+            }
+        };
+    }
+
+    private static void waitForAny(List<DurableFutureBase<?>> all) {
+        List<CompletableFuture<?>> running = new ArrayList<>();
+        for (DurableFutureBase<?> f : all) {
+            CompletableFuture<?> s = f.settled();
+            if (!s.isDone()) {
+                running.add(s);
+            }
+        }
+        if (running.isEmpty()) {
+            return;
+        }
+        try {
+            CompletableFuture.anyOf(running.toArray(new CompletableFuture<?>[0])).get(50, TimeUnit.MILLISECONDS);
+        } catch (Exception ignored) {
+            // time to look again
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.cairn.internal.replay;
+
+import dev.cairn.OperationType;
+import dev.cairn.internal.run.ExecutionRun;
+import dev.cairn.spi.OperationRecord;
+import java.util.Objects;
+
+/**
+ * The one non-determinism check: an operation's checkpoint must be of the operation the code calls at its id now,
+ * with the same type, sub-type and name. A mismatch means the code changed under a running execution; the
+ * execution is failed with {@link dev.cairn.NonDeterministicExecutionException} naming the operation, what was
+ * recorded and what is called, and never retried.
+ */
+final class ReplayValidator {
+
+    private ReplayValidator() {
+    }
+
+    /**
+     * The checkpoint of operation {@code id}, marked reached, if it matches what is called.
+     *
+     * @return the checkpoint, or {@code null} if there is none
+     * @throws dev.cairn.NonDeterministicExecutionException if it is of another operation
+     */
+    static OperationRecord validate(ExecutionRun run, String id, OperationType type, String subType, String name) {
+        OperationRecord recorded = run.visit(id);
+        if (recorded != null && (recorded.type() != type || !Objects.equals(recorded.subType(), subType)
+                || !Objects.equals(recorded.name(), name))) {
+            throw run.nonDeterministic(id, "operation " + id + " of execution " + run.executionId()
+                    + " was recorded as " + describe(recorded.type(), recorded.subType(), recorded.name())
+                    + " but the code now calls " + describe(type, subType, name)
+                    + ". The code changed under a running execution; its checkpoints no longer fit, so it is"
+                    + " failed. Keep the old code registered until such executions end, or start new executions.");
+        }
+        return recorded;
+    }
+
+    private static String describe(OperationType type, String subType, String name) {
+        return type + (subType == null ? "" : "/" + subType) + (name == null ? "" : " '" + name + "'");
+    }
+}
