@@ -66,14 +66,14 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
     O start(Scope s) {
         String childId = childId();
         String where = where();
-        ExecutionStore store = run.engine.store();
+        ExecutionStore store = run.env.store();
         OperationRecord op = recorded;
-        RegisteredFunction target = run.engine.registry().get(functionName);
+        RegisteredFunction target = run.env.functions().get(functionName);
         if (op == null) {
             if (input == null) {
                 throw new IllegalArgumentException("the input of " + where + " must not be null");
             }
-            target = run.engine.registry().byName(functionName);
+            target = run.env.functions().byName(functionName);
             Instant now = run.clockNow();
             op = ctx.record(id, OperationType.INVOKE, functionName, name, OperationStatus.STARTED, 0, null, null,
                     null, now, null);
@@ -84,7 +84,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
             String data = run.payload(input, target == null ? null : target.inputType(), "the input of " + where);
             run.storeCall(() -> store.createExecution(new NewExecution(childId, childId, functionName, data,
                     run.clockNow(), null, null, null, run.executionId())));
-            run.engine.dispatch(childId);
+            run.env.dispatch(childId);
             throw s.suspend(null);
         }
         ExecutionRecord c = child.get();

@@ -290,7 +290,7 @@ public final class ReplayContext implements DurableContext {
     @Override
     public <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType) {
         Objects.requireNonNull(function, "function");
-        return invoke(name, run.engine.registry().byClass(function).name(), input, resultType);
+        return invoke(name, run.env.functions().byClass(function).name(), input, resultType);
     }
 
     @Override

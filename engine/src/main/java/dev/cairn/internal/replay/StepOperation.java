@@ -132,8 +132,8 @@ final class StepOperation<T> extends DurableOperation<T> {
      */
     private T applyWithTimeout(Attempt attempt) throws Throwable {
         Instant deadline = run.clockNow().plus(config.timeout());
-        Future<T> running = run.engine.stepBodies().submit(() -> body.apply(attempt));
-        long slice = Math.max(1, run.engine.scheduler().tickMillis());
+        Future<T> running = run.env.stepBodies().submit(() -> body.apply(attempt));
+        long slice = Math.max(1, run.env.tickMillis());
         try {
             while (true) {
                 try {

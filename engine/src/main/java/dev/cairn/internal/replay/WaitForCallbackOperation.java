@@ -62,7 +62,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
                     + " of execution " + run.executionId() + ") failed after " + e.attempts() + " attempt(s): "
                     + e.error().summary();
             ErrorInfo error = ErrorInfo.of(CallbackFailedException.class.getName(), message);
-            run.engine.failCallbackQuietly(callback.id(), error);
+            run.env.failCallbackQuietly(callback.id(), error);
             ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow()), false);
             throw new CallbackFailedException(message, callback.id(), error);
         }

@@ -1,6 +1,5 @@
 package dev.cairn.internal.run;
 
-import dev.cairn.internal.engine.EngineRuntime;
 import dev.cairn.NonDeterministicExecutionException;
 import dev.cairn.SerializationException;
 import dev.cairn.spi.CallbackRecord;
@@ -20,7 +19,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class ExecutionRun {
 
-    public final EngineRuntime engine;
+    public final RunEnvironment env;
     final ExecutionRecord execution;
     public final RegisteredFunction function;
     public final ExecutionHistory history;
@@ -36,8 +35,8 @@ public final class ExecutionRun {
     volatile WriteRejectedException rejected;
     volatile boolean finished;
 
-    ExecutionRun(EngineRuntime engine, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
-        this.engine = engine;
+    public ExecutionRun(RunEnvironment env, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
+        this.env = env;
         this.execution = execution;
         this.function = function;
         this.history = history;
@@ -50,7 +49,7 @@ public final class ExecutionRun {
     }
 
     public Instant clockNow() {
-        return engine.clock().now();
+        return env.clock().now();
     }
 
     public boolean isReplaying() {
@@ -69,7 +68,7 @@ public final class ExecutionRun {
             throw new IllegalStateException("DurableContext of execution " + executionId() + " used for " + what
                     + " after its run ended");
         }
-        if (engine.isClosing()) {
+        if (env.isClosing()) {
             throw abandon(RunAbandoned.Reason.CLOSING);
         }
         Instant timeoutAt = execution.timeoutAt();
@@ -85,7 +84,7 @@ public final class ExecutionRun {
         }
         CompletableFuture<T> future;
         try {
-            future = CompletableFuture.supplyAsync(work, engine.branchThreads());
+            future = CompletableFuture.supplyAsync(work, env.branchThreads());
         } catch (RuntimeException e) {
             settled();
             throw e;
@@ -149,7 +148,7 @@ public final class ExecutionRun {
      * against the payload limit and what the store holds. Nothing is written.
      */
     public String payload(Object value, java.lang.reflect.Type type, String what) {
-        return engine.payloads().encode(value, type, what + " of execution " + executionId());
+        return env.payloads().encode(value, type, what + " of execution " + executionId());
     }
 
     /**
@@ -174,18 +173,18 @@ public final class ExecutionRun {
      */
     public CallbackRecord expire(CallbackRecord callback) {
         Instant now = clockNow();
-        if (storeCall(() -> engine.store().expireCallback(callback.id(), callback.timeoutError(), now))) {
+        if (storeCall(() -> env.store().expireCallback(callback.id(), callback.timeoutError(), now))) {
             CallbackRecord timedOut = callback.timedOut(now);
             history.callbacksByOperation.put(timedOut.operationId(), timedOut);
             return timedOut;
         }
-        history.replaceCallbacks(storeCall(() -> engine.store().loadCallbacks(executionId())));
+        history.replaceCallbacks(storeCall(() -> env.store().loadCallbacks(executionId())));
         return history.callbacksByOperation.get(callback.operationId());
     }
 
     public <T> T read(String data, java.lang.reflect.Type type, String what) {
         try {
-            return engine.serializer().deserialize(data, type);
+            return env.serializer().deserialize(data, type);
         } catch (SerializationException e) {
             throw new SerializationException("the checkpointed " + what + " of execution " + executionId()
                     + " cannot be read as " + type.getTypeName() + ": " + e.getMessage(), e);
@@ -230,7 +229,7 @@ public final class ExecutionRun {
         for (CallbackRecord cb : callbacks) {
             history.callbacksByOperation.put(cb.operationId(), cb);
         }
-        CompletableFuture<CommitOutcome> done = engine.writer(executionId()).submit(executionId(), execution.version(), inserts,
+        CompletableFuture<CommitOutcome> done = env.writer(executionId()).submit(executionId(), execution.version(), inserts,
                 updates, callbacks, null, clockNow());
         return done;
     }

@@ -1,6 +1,5 @@
 package dev.cairn.internal.run;
 
-import dev.cairn.internal.engine.EngineRuntime;
 import dev.cairn.internal.replay.ReplayContext;
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
@@ -11,6 +10,7 @@ import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.Transition;
 import dev.cairn.spi.WriteRejectedException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -34,22 +34,27 @@ public final class ExecutionRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionRunner.class);
 
-    private final EngineRuntime engine;
+    /** How long a run that stopped on a store failure waits before its execution is claimed again. */
+    public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
-    public ExecutionRunner(EngineRuntime engine) {
-        this.engine = engine;
+    private final RunEnvironment env;
+    private final HistoryCache histories;
+
+    public ExecutionRunner(RunEnvironment env, HistoryCache histories) {
+        this.env = env;
+        this.histories = histories;
     }
 
     /** Runs a claimed execution until its run ends. */
     public void execute(ExecutionRecord execution) {
-        RegisteredFunction function = engine.registry().get(execution.function());
+        RegisteredFunction function = env.functions().get(execution.function());
         if (function == null) {
             park(execution);
             return;
         }
         ExecutionHistory history;
         try {
-            history = engine.historyFor(execution);
+            history = histories.historyFor(execution, env.store());
         } catch (RuntimeException e) {
             retry(execution, "its history could not be loaded", e);
             return;
@@ -61,7 +66,7 @@ public final class ExecutionRunner {
                     return;
                 }
                 try {
-                    history.replaceCallbacks(engine.store().loadCallbacks(execution.id()));
+                    history.replaceCallbacks(env.store().loadCallbacks(execution.id()));
                 } catch (RuntimeException e) {
                     retry(execution, "its callbacks could not be loaded", e);
                     return;
@@ -71,7 +76,7 @@ public final class ExecutionRunner {
             // A fault of the engine itself, not of the workflow: running the execution again would most likely
             // fail the same way, so it is failed, with the error for whoever looks.
             log.error("execution {}: Cairn failed while running it; it is failed", execution.id(), e);
-            engine.invalidateHistory(execution.id());
+            histories.invalidate(execution.id());
             ErrorInfo error = safely(e, "Cairn failed while running execution " + execution.id() + ": " + e);
             commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function);
         }
@@ -80,8 +85,8 @@ public final class ExecutionRunner {
     private enum RunEnd { DONE, REPLAY }
 
     private RunEnd runOnce(ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
-        ExecutionRun run = new ExecutionRun(engine, execution, function, history);
-        if (execution.timeoutAt() != null && !engine.clock().now().isBefore(execution.timeoutAt())) {
+        ExecutionRun run = new ExecutionRun(env, execution, function, history);
+        if (execution.timeoutAt() != null && !env.clock().now().isBefore(execution.timeoutAt())) {
             return abandoned(run, RunAbandoned.Reason.TIMED_OUT);
         }
         try {
@@ -113,7 +118,7 @@ public final class ExecutionRunner {
         // unwinding signals, or a non-determinism error.
         if (failure instanceof ExecutionRun.StoreUnavailable || (failure != null
                 && failure.getCause() instanceof ExecutionRun.StoreUnavailable)) {
-            engine.invalidateHistory(execution.id());
+            histories.invalidate(execution.id());
             retry(execution, "a checkpoint could not be written", failure);
             return RunEnd.DONE;
         }
@@ -150,7 +155,7 @@ public final class ExecutionRunner {
      * woken for it ({@link #earliestCallbackDeadline}), whether or not the workflow is waiting for it now.
      */
     private void expireOverdueCallbacks(ExecutionRun run) {
-        Instant now = engine.clock().now();
+        Instant now = env.clock().now();
         for (CallbackRecord callback : List.copyOf(run.history.callbacksByOperation.values())) {
             if (callback.isOverdue(now)) {
                 run.expire(callback);
@@ -196,27 +201,27 @@ public final class ExecutionRunner {
         }
         switch (outcome) {
             case APPLIED -> {
-                engine.cacheHistory(run.execution.id(), run.history);
-                engine.scheduler().scheduled(run.execution.id(), wakeAt);
+                histories.put(run.execution.id(), run.history);
+                env.scheduled(run.execution.id(), wakeAt);
                 return RunEnd.DONE;
             }
             case SIGNALLED -> {
                 return RunEnd.REPLAY;
             }
             case CANCELLED -> {
-                engine.invalidateHistory(run.execution.id());
-                engine.ended(run.execution.id());
+                histories.invalidate(run.execution.id());
+                env.ended(run.execution.id());
                 return RunEnd.DONE;
             }
             default -> {
-                engine.invalidateHistory(run.execution.id());
+                histories.invalidate(run.execution.id());
                 return RunEnd.DONE;
             }
         }
     }
 
     private RunEnd end(ExecutionRun run, Transition transition) {
-        engine.invalidateHistory(run.execution.id());
+        histories.invalidate(run.execution.id());
         commitEnd(run.execution, transition, run.function);
         return RunEnd.DONE;
     }
@@ -229,29 +234,29 @@ public final class ExecutionRunner {
                 log.info("execution {} ({}) failed: {}", e.id(), function.name(), transition.error().summary());
             }
             if (outcome == CommitOutcome.APPLIED) {
-                Instant now = engine.clock().now();
-                engine.ended(new ExecutionRecord(e.id(), e.name(), e.function(), transition.status(), e.input(),
+                Instant now = env.clock().now();
+                env.ended(new ExecutionRecord(e.id(), e.name(), e.function(), transition.status(), e.input(),
                         transition.output(), transition.error(), e.createdAt(), now, now, null, null, null, e.version(),
                         e.signals(), e.cancelReason(), e.timeoutAt(), e.parentId()));
             } else {
-                engine.ended(e.id());
+                env.ended(e.id());
             }
             if (e.parentId() != null) {
-                engine.dispatch(e.parentId());
+                env.dispatch(e.parentId());
             }
         }
     }
 
     private RunEnd abandoned(ExecutionRun run, RunAbandoned.Reason reason) {
-        engine.invalidateHistory(run.execution.id());
+        histories.invalidate(run.execution.id());
         switch (reason) {
             case CANCELLED -> {
-                engine.ended(run.execution.id());
+                env.ended(run.execution.id());
                 if (run.execution.parentId() != null) {
-                    engine.dispatch(run.execution.parentId());
+                    env.dispatch(run.execution.parentId());
                 }
             }
-            case CLOSING -> commit(run, Transition.release(engine.clock().now()));
+            case CLOSING -> commit(run, Transition.release(env.clock().now()));
             case FENCED -> log.info("execution {} was taken over by another node; this run stops", run.execution.id());
             case TIMED_OUT -> {
                 return end(run, Transition.end(ExecutionStatus.TIMED_OUT, ErrorInfo.of("dev.cairn.ExecutionTimedOut",
@@ -270,7 +275,7 @@ public final class ExecutionRunner {
         try {
             return submit(execution, transition);
         } catch (CompletionException | IllegalStateException e) {
-            if (engine.isClosing()) {
+            if (env.isClosing()) {
                 return null;
             }
             if (e.getCause() instanceof WriteRejectedException rejected && transition.status() != ExecutionStatus.FAILED) {
@@ -281,30 +286,30 @@ public final class ExecutionRunner {
                         SerializationException.class.getName(), "the end of execution " + execution.id()
                                 + " was refused by the store: " + rejected.getMessage())));
             }
-            engine.invalidateHistory(execution.id());
+            histories.invalidate(execution.id());
             retry(execution, "the end of its run could not be recorded", e.getCause() != null ? e.getCause() : e);
             return null;
         }
     }
 
     private CommitOutcome submit(ExecutionRecord execution, Transition transition) {
-        return engine.writer(execution.id()).submit(execution.id(), execution.version(), List.of(), List.of(),
-                List.of(), transition, engine.clock().now()).join();
+        return env.writer(execution.id()).submit(execution.id(), execution.version(), List.of(), List.of(),
+                List.of(), transition, env.clock().now()).join();
     }
 
     /** The run stopped on a store failure: the execution is claimed again after a delay. */
     private void retry(ExecutionRecord execution, String what, Throwable cause) {
-        if (engine.isClosing()) {
+        if (env.isClosing()) {
             return;
         }
         log.warn("execution {}: {} ({}); it is claimed again in {} ms", execution.id(), what,
-                cause == null ? "unknown" : cause.getMessage(), EngineRuntime.RETRY_DELAY.toMillis());
-        engine.retryOwned(execution.id(), EngineRuntime.RETRY_DELAY);
+                cause == null ? "unknown" : cause.getMessage(), RETRY_DELAY.toMillis());
+        env.retryOwned(execution.id(), RETRY_DELAY);
     }
 
     private void park(ExecutionRecord execution) {
-        String message = "function '" + execution.function() + "' is not registered on node " + engine.nodeId()
-                + " (registered: " + engine.registry().names() + "); the execution resumes once an engine with it"
+        String message = "function '" + execution.function() + "' is not registered on node " + env.nodeId()
+                + " (registered: " + env.functions().names() + "); the execution resumes once an engine with it"
                 + " registered starts, or it is registered with DurableEngine.register";
         log.warn("execution {} parked: {}", execution.id(), message);
         try {

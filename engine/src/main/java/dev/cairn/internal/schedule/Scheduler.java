@@ -1,6 +1,5 @@
 package dev.cairn.internal.schedule;
 
-import dev.cairn.internal.engine.EngineRuntime;
 import dev.cairn.spi.DueExecution;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +19,9 @@ import org.slf4j.LoggerFactory;
  *       a pile of overdue timers after a restart fires in budgeted batches;</li>
  *   <li>re-reads the store every {@code pollInterval} for work made due elsewhere (callbacks completed on other
  *       nodes, executions started there), and for running executions whose owner's lease ran out;</li>
- *   <li>renews the leases of the executions this node runs, and only those: an execution this node holds but
- *       no longer runs (its run stopped on a store failure and was dropped) lets its lease run out, so that it is
- *       taken over rather than kept RUNNING with nothing running it.</li>
+ *   <li>renews, through {@link LeaseRenewer}, the leases of the executions this node runs, and only those: an
+ *       execution this node holds but no longer runs (its run stopped on a store failure and was dropped) lets its
+ *       lease run out, so that it is taken over rather than kept RUNNING with nothing running it.</li>
  * </ul>
  *
  * Firing hands ids to the engine, which claims them in the store before running them, so a timer loaded twice,
@@ -33,25 +32,49 @@ public final class Scheduler {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     private static final int BATCH = 500;
 
-    private final EngineRuntime engine;
+    /** What the scheduler works for: the engine's clocks, its store and its dispatcher. */
+    public interface Host {
+        /** The engine's clock. */
+        dev.cairn.spi.Clock clock();
+
+        /** The lease clock: real elapsed time. */
+        dev.cairn.spi.Clock leaseClock();
+
+        /** The store. */
+        dev.cairn.spi.ExecutionStore store();
+
+        /** Claims and runs an execution that became due; @return whether it was queued now. */
+        boolean dispatch(String executionId);
+
+        /** Whether the workers have more queued than they can take soon: loading more timers waits then. */
+        boolean backlogged();
+
+        /** The executions whose leases this node renews. */
+        java.util.Set<String> heldExecutions();
+
+        /** This node's id. */
+        String nodeId();
+    }
+
+    private final Host engine;
+    private final LeaseRenewer leases;
     private final TimerWheel wheel;
     private final Duration window;
     private final Duration pollInterval;
     private final Duration tick;
-    private final Duration lease;
     private final Thread thread;
     private volatile boolean running;
     private volatile Instant watermark = Instant.MIN;
     private Instant lastPoll = Instant.MIN;
-    private Instant lastRenewal;
     private volatile boolean pollRequested = true;
 
-    public Scheduler(EngineRuntime engine, Duration window, Duration pollInterval, Duration tick, Duration lease) {
+    public Scheduler(Host engine, Duration window, Duration pollInterval, Duration tick, Duration lease) {
         this.engine = engine;
+        this.leases = new LeaseRenewer(engine.store(), engine.nodeId(), lease, engine::heldExecutions,
+                engine::dispatch);
         this.window = window;
         this.pollInterval = pollInterval;
         this.tick = tick;
-        this.lease = lease;
         this.wheel = new TimerWheel(tick.toMillis(), window.toMillis());
         this.thread = new Thread(this::loop, "cairn-scheduler-" + engine.nodeId());
         this.thread.setDaemon(true);
@@ -59,7 +82,7 @@ public final class Scheduler {
 
     public void start() {
         running = true;
-        lastRenewal = engine.leaseClock().now();
+        leases.start(engine.leaseClock().now());
         thread.start();
     }
 
@@ -129,19 +152,9 @@ public final class Scheduler {
         }
         if (pollDue) {
             lastPoll = real;
-            for (String id : engine.store().findExpiredLeases(real, BATCH)) {
-                if (engine.dispatch(id)) {
-                    log.info("execution {}: its owner's lease ran out; taking it over", id);
-                }
-            }
+            leases.takeOverExpired(real);
         }
-        if (!real.isBefore(lastRenewal.plus(lease.dividedBy(3)))) {
-            java.util.Set<String> held = engine.heldExecutions();
-            if (!held.isEmpty()) {
-                engine.store().renewLeases(engine.nodeId(), held, real.plus(lease));
-            }
-            lastRenewal = real;
-        }
+        leases.renewIfDue(real);
     }
 
     private void loadWindow(Instant now) {

@@ -1,7 +1,6 @@
-package dev.cairn.internal.engine;
+package dev.cairn.internal.run;
 
 import dev.cairn.internal.UserText;
-import dev.cairn.internal.run.RegisteredFunction;
 import dev.cairn.DurableEngine.Registration;
 import dev.cairn.DurableFunction;
 import dev.cairn.DurableWorkflow;
@@ -21,7 +20,7 @@ public final class FunctionRegistry {
     private final Map<Class<?>, RegisteredFunction> byClass = new ConcurrentHashMap<>();
 
     @SuppressWarnings("unchecked")
-    synchronized RegisteredFunction add(Registration registration) {
+    public synchronized RegisteredFunction add(Registration registration) {
         DurableFunction<?, ?> function = registration.function();
         String name = registration.name() != null ? registration.name() : nameOf(function.getClass());
         UserText.checkName(name, "function");

@@ -1,0 +1,126 @@
+package dev.cairn.internal.engine;
+
+import dev.cairn.CallbackAlreadyCompletedException;
+import dev.cairn.CallbackStatus;
+import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.SerializationException;
+import dev.cairn.UnknownCallbackException;
+import dev.cairn.internal.Payloads;
+import dev.cairn.internal.TypeNames;
+import dev.cairn.internal.UserText;
+import dev.cairn.spi.CallbackCompletion;
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.Clock;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.Serializer;
+import java.lang.reflect.Type;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Callbacks completed, failed and heartbeated from outside, through the store. A completion's value is checked
+ * against the type the workflow declared for the callback before anything is written; the store decides the rest
+ * (a completion after the deadline times the callback out). A completion that wakes a suspended execution
+ * dispatches it here.
+ */
+final class CallbackCompletions {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackCompletions.class);
+
+    /** Callback ids are short: a longer one cannot exist, and is not sent to the database. */
+    private static final int MAX_CALLBACK_ID_CHARS = 255;
+
+    private final ExecutionStore store;
+    private final Payloads payloads;
+    private final Serializer serializer;
+    private final Clock clock;
+    private final Predicate<String> dispatch;
+
+    CallbackCompletions(ExecutionStore store, Payloads payloads, Serializer serializer, Clock clock,
+            Predicate<String> dispatch) {
+        this.store = store;
+        this.payloads = payloads;
+        this.serializer = serializer;
+        this.clock = clock;
+        this.dispatch = dispatch;
+    }
+
+    void complete(String callbackId, Object result) {
+        CallbackRecord callback = existing(callbackId);
+        String what = "the result for callback " + callbackId + " of execution " + callback.executionId();
+        Type declared = TypeNames.resolve(callback.resultType());
+        String data = payloads.encode(result, declared, what);
+        if (declared != null && result != null) {
+            try {
+                serializer.deserialize(data, declared);
+            } catch (SerializationException e) {
+                throw new SerializationException("callback " + callbackId + " of execution " + callback.executionId()
+                        + " expects a result of type " + callback.resultType() + ", but the value given (a "
+                        + result.getClass().getName() + ") cannot be read as one; the callback is still pending:"
+                        + " complete it with a value of that type", e);
+            }
+        }
+        apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, data, null, clock.now()),
+                "complete");
+    }
+
+    void fail(String callbackId, String errorType, String message) {
+        UserText.checkName(errorType, "callback error type");
+        checkLength(callbackId);
+        apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.FAILED, null,
+                ErrorInfo.of(errorType, message), clock.now()), "fail");
+    }
+
+    void heartbeat(String callbackId) {
+        checkLength(callbackId);
+        check(callbackId, store.heartbeatCallback(callbackId, clock.now()), "heartbeat");
+    }
+
+    /** Fails a callback whose submitter failed, so that a late completion is rejected; a failure is only logged. */
+    void failQuietly(String callbackId, ErrorInfo error) {
+        try {
+            store.completeCallback(new CallbackCompletion(callbackId, CallbackStatus.FAILED, null, error, clock.now()));
+        } catch (RuntimeException e) {
+            log.warn("could not mark callback {} failed", callbackId, e);
+        }
+    }
+
+    private CallbackRecord existing(String callbackId) {
+        checkLength(callbackId);
+        return store.findCallback(callbackId).orElseThrow(() -> new UnknownCallbackException(callbackId));
+    }
+
+    private static void checkLength(String callbackId) {
+        if (callbackId.length() > MAX_CALLBACK_ID_CHARS) {
+            throw new UnknownCallbackException(callbackId);
+        }
+    }
+
+    private void apply(String callbackId, CallbackCompletion completion, String verb) {
+        CallbackUpdate update = store.completeCallback(completion);
+        check(callbackId, update, verb);
+        if (update.executionStatus() == ExecutionStatus.PENDING) {
+            dispatch.test(update.callback().executionId());
+        }
+    }
+
+    private static void check(String callbackId, CallbackUpdate update, String verb) {
+        switch (update.outcome()) {
+            case APPLIED -> {
+            }
+            case NOT_FOUND -> throw new UnknownCallbackException(callbackId);
+            case ALREADY_COMPLETED -> throw new CallbackAlreadyCompletedException(callbackId, update.callback().status(),
+                    "cannot " + verb + " callback " + callbackId + " of execution " + update.callback().executionId()
+                            + ": it is already " + update.callback().status()
+                            + (update.callback().status() == CallbackStatus.TIMED_OUT
+                                    ? " (its deadline " + update.callback().deadline() + " has passed)" : "")
+                            + "; the first outcome stands");
+            case EXECUTION_ENDED -> throw new CallbackAlreadyCompletedException(callbackId, update.callback().status(),
+                    "cannot " + verb + " callback " + callbackId + ": its execution " + update.callback().executionId()
+                            + " has already ended (" + update.executionStatus() + ")");
+        }
+    }
+}

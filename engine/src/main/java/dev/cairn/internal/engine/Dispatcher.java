@@ -1,0 +1,204 @@
+package dev.cairn.internal.engine;
+
+import dev.cairn.internal.run.ExecutionRunner;
+import dev.cairn.spi.Clock;
+import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.ExecutionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who runs what on this node: the worker threads, the executions queued or running on them, and the claims that
+ * put an execution there. An execution is dispatched at most once at a time; one asked for again while it is in
+ * flight is dispatched again when its run ends. A claim or a run that the store failed is tried again after a
+ * delay, and until then the execution counts as held: its lease is renewed with those of the running ones.
+ */
+final class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final ExecutionStore store;
+    private final String nodeId;
+    private final Clock clock;
+    private final Clock leaseClock;
+    private final Duration leaseDuration;
+    private final int concurrency;
+    private final ScheduledExecutorService delays;
+    private final ThreadPoolExecutor workers;
+    private ExecutionRunner runner;
+    /** Executions queued or running here, mapped to whether they were asked for again meanwhile. */
+    private final Map<String, Boolean> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Executions this node holds but whose run stopped on a store failure: each is claimed again after a delay.
+     * With {@link #inFlight}, what this node renews the leases of; nothing else it owns is renewed.
+     */
+    private final Set<String> retrying = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+
+    Dispatcher(ExecutionStore store, String nodeId, Clock clock, Clock leaseClock, Duration leaseDuration,
+            int concurrency, ScheduledExecutorService delays) {
+        this.store = store;
+        this.nodeId = nodeId;
+        this.clock = clock;
+        this.leaseClock = leaseClock;
+        this.leaseDuration = leaseDuration;
+        this.concurrency = concurrency;
+        this.delays = delays;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "cairn-worker-" + nodeId + "-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Sets the runner that claimed executions are run by (built after this dispatcher, which it dispatches to). */
+    void runWith(ExecutionRunner runner) {
+        this.runner = runner;
+    }
+
+    /** Runs an execution this node has just inserted RUNNING (a start): no claim is needed. */
+    void runStarted(ExecutionRecord execution) {
+        inFlight.put(execution.id(), Boolean.FALSE);
+        submit(execution.id(), () -> runner.execute(execution));
+    }
+
+    /**
+     * Claims and runs an execution that became due, unless it is already queued or running here.
+     *
+     * @return whether it was queued now
+     */
+    boolean dispatch(String executionId) {
+        if (closing) {
+            return false;
+        }
+        if (inFlight.putIfAbsent(executionId, Boolean.FALSE) != null) {
+            inFlight.put(executionId, Boolean.TRUE);
+            return false;
+        }
+        submit(executionId, () -> claimAndRun(executionId));
+        return true;
+    }
+
+    /**
+     * Claims an execution and runs it. If the store cannot be reached, the claim is tried again later: a timer or
+     * a callback that made it due must not be lost to an outage.
+     */
+    private void claimAndRun(String executionId) {
+        Optional<ExecutionRecord> claimed;
+        try {
+            Instant leaseNow = leaseClock.now();
+            claimed = store.claim(executionId, nodeId, clock.now(), leaseNow, leaseNow.plus(leaseDuration));
+        } catch (RuntimeException e) {
+            log.warn("execution {}: cannot claim it, the store failed ({}); trying again in {} ms", executionId,
+                    e.getMessage(), ExecutionRunner.RETRY_DELAY.toMillis());
+            retryOwned(executionId, ExecutionRunner.RETRY_DELAY);
+            return;
+        }
+        claimed.ifPresent(runner::execute);
+    }
+
+    private void submit(String executionId, Runnable work) {
+        try {
+            workers.execute(() -> {
+                try {
+                    work.run();
+                } catch (Throwable e) {
+                    // The runner ends an execution whose run failed unexpectedly; this is the last resort.
+                    log.error("execution {}: unexpected error in its run; it is claimed again later", executionId, e);
+                    retryOwned(executionId, ExecutionRunner.RETRY_DELAY);
+                } finally {
+                    Boolean again = inFlight.remove(executionId);
+                    if (Boolean.TRUE.equals(again)) {
+                        dispatch(executionId);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(executionId);
+        }
+    }
+
+    /**
+     * Claims an execution this node holds again after a delay, and runs it: its run stopped because the store
+     * failed. The claim succeeds if the row is still this node's (or due, or its lease ran out), and increments the
+     * version; if another node took the execution over meanwhile, it fails and the execution is that node's. Until
+     * then its lease is renewed with those of the running executions.
+     */
+    void retryOwned(String executionId, Duration delay) {
+        if (closing) {
+            return;
+        }
+        retrying.add(executionId);
+        try {
+            delays.schedule(() -> {
+                boolean queued = inFlight.putIfAbsent(executionId, Boolean.FALSE) == null;
+                retrying.remove(executionId);
+                if (queued) {
+                    submit(executionId, () -> claimAndRun(executionId));
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            retrying.remove(executionId); // closing: the next start of this node, or another node, resumes it
+        }
+    }
+
+    /** Whether an execution is queued or running here. */
+    boolean isInFlight(String executionId) {
+        return inFlight.containsKey(executionId);
+    }
+
+    /** The executions whose leases this node renews: those it runs, queues, or is about to claim again. */
+    Set<String> heldExecutions() {
+        Set<String> held = new HashSet<>(inFlight.keySet());
+        held.addAll(retrying);
+        return held;
+    }
+
+    /** Whether more work is queued than the workers will take soon. */
+    boolean backlogged() {
+        return workers.getQueue().size() > concurrency * 4;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Stops dispatching: runs stop at their next operation, and nothing new is claimed. */
+    void markClosing() {
+        closing = true;
+    }
+
+    /** Stops dispatching, and gives running executions {@code grace} to reach a checkpoint. */
+    void stop(Duration grace) {
+        closing = true;
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} executions still running after the shutdown grace; they resume on the next start",
+                        workers.getActiveCount());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Interrupts what still runs on the workers. */
+    void stopNow() {
+        workers.shutdownNow();
+    }
+}
