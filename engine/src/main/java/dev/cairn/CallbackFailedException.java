@@ -4,10 +4,9 @@ package dev.cairn;
  * A callback was failed by the external system through {@link DurableEngine#failCallback}, or its submitter
  * failed. Thrown from {@link DurableCallback#result()} and {@link DurableContext#waitForCallback}.
  */
-public class CallbackFailedException extends DurableException {
+public class CallbackFailedException extends OperationFailedException {
 
     private final String callbackId;
-    private final ErrorInfo error;
 
     /**
      * @param message    what happened
@@ -15,9 +14,18 @@ public class CallbackFailedException extends DurableException {
      * @param error      the error it was failed with
      */
     public CallbackFailedException(String message, String callbackId, ErrorInfo error) {
-        super(message);
+        this(message, callbackId, null, error);
+    }
+
+    /**
+     * @param message     what happened
+     * @param callbackId  the callback
+     * @param operationId the callback's operation (or the waitForCallback's), or {@code null}
+     * @param error       the error it was failed with
+     */
+    public CallbackFailedException(String message, String callbackId, String operationId, ErrorInfo error) {
+        super(message, operationId, error);
         this.callbackId = callbackId;
-        this.error = error;
     }
 
     /** The callback's id. */
@@ -26,7 +34,8 @@ public class CallbackFailedException extends DurableException {
     }
 
     /** The error type and message the callback was failed with. */
+    @Override
     public ErrorInfo error() {
-        return error;
+        return super.error();
     }
 }

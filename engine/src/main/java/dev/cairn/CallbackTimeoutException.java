@@ -12,6 +12,16 @@ public class CallbackTimeoutException extends CallbackFailedException {
      * @param error      the recorded timeout error
      */
     public CallbackTimeoutException(String message, String callbackId, ErrorInfo error) {
-        super(message, callbackId, error);
+        this(message, callbackId, null, error);
+    }
+
+    /**
+     * @param message     what happened
+     * @param callbackId  the callback
+     * @param operationId the callback's operation, or {@code null}
+     * @param error       the timeout error
+     */
+    public CallbackTimeoutException(String message, String callbackId, String operationId, ErrorInfo error) {
+        super(message, callbackId, operationId, error);
     }
 }

@@ -1,7 +1,7 @@
 package dev.cairn;
 
 /** {@link DurableContext#waitForCondition} polled its maximum number of times and the condition was not met. */
-public class ConditionNotMetException extends DurableException {
+public class ConditionNotMetException extends OperationFailedException {
 
     private final String lastState;
 
@@ -10,7 +10,16 @@ public class ConditionNotMetException extends DurableException {
      * @param lastState the serialized last state
      */
     public ConditionNotMetException(String message, String lastState) {
-        super(message);
+        this(message, null, lastState);
+    }
+
+    /**
+     * @param message     what was waited for and how often it was polled
+     * @param operationId the waitForCondition's operation id, or {@code null}
+     * @param lastState   the serialized last state
+     */
+    public ConditionNotMetException(String message, String operationId, String lastState) {
+        super(message, operationId, ErrorInfo.of(ConditionNotMetException.class.getName(), message));
         this.lastState = lastState;
     }
 

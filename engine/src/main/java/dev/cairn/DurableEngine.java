@@ -1,11 +1,12 @@
 package dev.cairn;
 
 import dev.cairn.internal.UserText;
-import dev.cairn.internal.engine.EngineRuntime;
+import dev.cairn.internal.engine.EngineSettings;
+import dev.cairn.internal.engine.Engines;
+import dev.cairn.internal.run.Registration;
 import dev.cairn.spi.Clock;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.Serializer;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +143,7 @@ public interface DurableEngine extends AutoCloseable {
     /** Builds a {@link DurableEngine}. */
     final class Builder {
         private ExecutionStore store;
+        private boolean closeStore;
         private final List<Registration> registrations = new ArrayList<>();
         private Serializer serializer = Serializer.jackson();
         private Clock clock = Clock.system();
@@ -159,9 +161,25 @@ public interface DurableEngine extends AutoCloseable {
         private Builder() {
         }
 
-        /** Where executions are checkpointed. Required. The engine does not close a store it was given. */
+        /**
+         * Where executions are checkpointed; this or {@link #ownStore} is required. The engine does not close a store
+         * it was given: close it after the engine.
+         */
         public Builder store(ExecutionStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            this.closeStore = false;
+            return this;
+        }
+
+        /**
+         * Where executions are checkpointed, a store the engine owns: {@link DurableEngine#close()} closes it after
+         * the engine has stopped. For a store opened just for the engine, such as
+         * {@code ownStore(JdbcExecutionStore.h2(Path.of("cairn-data")))}, which would otherwise stay open (and keep
+         * its file locked) after the engine closes.
+         */
+        public Builder ownStore(ExecutionStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.closeStore = true;
             return this;
         }
 
@@ -312,7 +330,7 @@ public interface DurableEngine extends AutoCloseable {
                 throw new IllegalStateException("no store: call store(...), for example "
                         + "store(JdbcExecutionStore.h2(Path.of(\"cairn-data\")))");
             }
-            return new EngineRuntime(new EngineRuntime.Settings(store, List.copyOf(registrations), serializer, clock,
+            return Engines.create(new EngineSettings(store, closeStore, List.copyOf(registrations), serializer, clock,
                     leaseClock, concurrency, maxPayloadBytes, leaseDuration, schedulerWindow, pollInterval, tick,
                     shutdownGrace, historyCacheSize, nodeId));
         }
@@ -326,14 +344,4 @@ public interface DurableEngine extends AutoCloseable {
         }
     }
 
-    /**
-     * A function to register, with explicit types when they cannot be read from its class.
-     *
-     * @param name       the name, or {@code null} for the annotation's or the class's
-     * @param function   the function
-     * @param inputType  the input type, or {@code null} to read it from the class
-     * @param outputType the output type, or {@code null} to read it from the class
-     */
-    record Registration(String name, DurableFunction<?, ?> function, Type inputType, Type outputType) {
-    }
 }

@@ -4,11 +4,10 @@ package dev.cairn;
  * A durable function started with {@link DurableContext#invoke} ended without a result: it failed, was
  * cancelled or timed out. {@link #error()} holds the child's error.
  */
-public class InvokeFailedException extends DurableException {
+public class InvokeFailedException extends OperationFailedException {
 
     private final String childExecutionId;
     private final ExecutionStatus childStatus;
-    private final ErrorInfo error;
 
     /**
      * @param message          what happened
@@ -17,10 +16,21 @@ public class InvokeFailedException extends DurableException {
      * @param error            its error
      */
     public InvokeFailedException(String message, String childExecutionId, ExecutionStatus childStatus, ErrorInfo error) {
-        super(message);
+        this(message, null, childExecutionId, childStatus, error);
+    }
+
+    /**
+     * @param message          what happened
+     * @param operationId      the invoke operation's id, or {@code null}
+     * @param childExecutionId the child execution
+     * @param childStatus      its terminal status
+     * @param error            its error
+     */
+    public InvokeFailedException(String message, String operationId, String childExecutionId,
+            ExecutionStatus childStatus, ErrorInfo error) {
+        super(message, operationId, error);
         this.childExecutionId = childExecutionId;
         this.childStatus = childStatus;
-        this.error = error;
     }
 
     /** The child execution's id. */
@@ -34,7 +44,8 @@ public class InvokeFailedException extends DurableException {
     }
 
     /** The child's error. */
+    @Override
     public ErrorInfo error() {
-        return error;
+        return super.error();
     }
 }

@@ -4,13 +4,11 @@ package dev.cairn;
  * A step failed and will not be retried: its retry strategy gave up, or the error was not retryable. Thrown
  * from {@link DurableContext#step} at the first run and, from the checkpoint, on every replay.
  */
-public class StepFailedException extends DurableException {
+public class StepFailedException extends OperationFailedException {
 
     private final String executionId;
-    private final String operationId;
     private final String stepName;
     private final int attempts;
-    private final ErrorInfo error;
 
     /**
      * @param executionId the execution
@@ -21,22 +19,15 @@ public class StepFailedException extends DurableException {
      */
     public StepFailedException(String executionId, String operationId, String stepName, int attempts, ErrorInfo error) {
         super("step '" + stepName + "' (operation " + operationId + " of execution " + executionId + ") failed after "
-                + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + error.summary());
+                + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + error.summary(), operationId, error);
         this.executionId = executionId;
-        this.operationId = operationId;
         this.stepName = stepName;
         this.attempts = attempts;
-        this.error = error;
     }
 
     /** The execution. */
     public String executionId() {
         return executionId;
-    }
-
-    /** The step's operation id. */
-    public String operationId() {
-        return operationId;
     }
 
     /** The step's name. */
@@ -50,7 +41,8 @@ public class StepFailedException extends DurableException {
     }
 
     /** The last attempt's error: the type, message and stack trace of what the step threw. */
+    @Override
     public ErrorInfo error() {
-        return error;
+        return super.error();
     }
 }

@@ -467,6 +467,28 @@ public abstract class CompositionContractTest extends EngineContractSupport {
     }
 
     @Test
+    void aCancelledChildIsReportedCancelledOnEveryReplay() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register(new Ship())
+                .register("order", String.class, String.class, (in, ctx) -> {
+                    try {
+                        ctx.invoke("ship it", Ship.class, new Order(in), String.class);
+                    } catch (InvokeFailedException e) {
+                        seen.add(e.childStatus() + " " + e.operationId());
+                    }
+                    ctx.wait("after", Duration.ofMinutes(1));
+                    return String.join(",", seen);
+                }));
+        ExecutionHandle<String> h = start(engine, "order", "o-2", String.class);
+        String childId = h.executionId() + "/1";
+        awaitStatus(engine, childId, ExecutionStatus.SUSPENDED);
+        assertEquals(ExecutionStatus.CANCELLED, engine.cancel(childId, "no stock"));
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("CANCELLED 1,CANCELLED 1", h.result(RESULT_TIMEOUT), "the first run, then the replay");
+    }
+
+    @Test
     void cancellingWithInvokedChildrenCancelsTheChildToo() {
         DurableEngine engine = started(builder().register(new Ship())
                 .register("order", String.class, String.class, (in, ctx) ->

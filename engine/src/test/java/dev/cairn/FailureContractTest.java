@@ -101,6 +101,40 @@ public abstract class FailureContractTest extends EngineContractSupport {
         assertEquals(ExecutionStatus.FAILED, engine.describe(h.executionId()).status());
     }
 
+    @Test
+    void everyOperationFailureNamesItsOperationAndCarriesItsError() {
+        DurableEngine engine = started(builder().register("failures", String.class, String.class, (in, ctx) -> {
+            List<String> seen = new ArrayList<>();
+            try {
+                ctx.step("step", String.class, s -> {
+                    throw new IllegalStateException("step broke");
+                }, NO_RETRY);
+            } catch (OperationFailedException e) {
+                seen.add(e.getClass().getSimpleName() + "@" + e.operationId() + ":" + e.error().message());
+            }
+            try {
+                ctx.runInChildContext("child", String.class, child -> {
+                    throw new IllegalStateException("child broke");
+                });
+            } catch (OperationFailedException e) {
+                seen.add(e.getClass().getSimpleName() + "@" + e.operationId() + ":" + e.error().message());
+            }
+            DurableCallback<String> cb = ctx.createCallback("callback", String.class,
+                    CallbackConfig.builder().timeout(Duration.ofMinutes(1)).build());
+            try {
+                cb.result();
+            } catch (OperationFailedException e) {
+                seen.add(e.getClass().getSimpleName() + "@" + e.operationId());
+            }
+            return String.join(" | ", seen);
+        }));
+        ExecutionHandle<String> h = start(engine, "failures", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("StepFailedException@1:step broke | ChildContextFailedException@2:child broke"
+                + " | CallbackTimeoutException@3", h.result(RESULT_TIMEOUT));
+    }
+
     // ================================================================== values that must round-trip
 
     /** A value whose state Jackson cannot see: no getters, no public fields. */

@@ -2,7 +2,6 @@ package dev.cairn.internal.engine;
 
 import dev.cairn.CancelOptions;
 import dev.cairn.DurableEngine;
-import dev.cairn.DurableEngine.Registration;
 import dev.cairn.DurableFunction;
 import dev.cairn.EngineClosedException;
 import dev.cairn.ErrorInfo;
@@ -21,6 +20,7 @@ import dev.cairn.internal.run.ExecutionRunner;
 import dev.cairn.internal.run.FunctionRegistry;
 import dev.cairn.internal.run.HistoryCache;
 import dev.cairn.internal.run.RegisteredFunction;
+import dev.cairn.internal.run.Registration;
 import dev.cairn.internal.run.RunEnvironment;
 import dev.cairn.internal.schedule.Scheduler;
 import dev.cairn.spi.Clock;
@@ -55,20 +55,14 @@ import org.slf4j.LoggerFactory;
  * {@link Cancellations} and {@link Descriptions}. It is the {@link RunEnvironment} of its runs and the
  * {@link Scheduler.Host} of its scheduler.
  */
-public final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Host {
+final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Host {
 
     private static final Logger log = LoggerFactory.getLogger(EngineRuntime.class);
     private static final int WRITERS = 2;
 
-    /** Everything the builder collected. */
-    public record Settings(ExecutionStore store, List<Registration> registrations, Serializer serializer, Clock clock,
-            Clock leaseClock, int concurrency, int maxPayloadBytes, Duration leaseDuration, Duration schedulerWindow,
-            Duration pollInterval, Duration tick, Duration shutdownGrace, int historyCacheSize, String nodeId) {
-    }
-
     private enum State { NEW, STARTED, CLOSED }
 
-    private final Settings settings;
+    private final EngineSettings settings;
     /** The store, called with the calling thread's interrupt flag cleared. */
     private final ExecutionStore store;
     private final Payloads payloads;
@@ -93,7 +87,7 @@ public final class EngineRuntime implements DurableEngine, RunEnvironment, Sched
     private final ExecutorService stepBodies;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
-    public EngineRuntime(Settings settings) {
+    EngineRuntime(EngineSettings settings) {
         this.settings = settings;
         this.store = new InterruptSafeStore(settings.store());
         this.payloads = new Payloads(settings.serializer(), settings.maxPayloadBytes());
@@ -189,6 +183,9 @@ public final class EngineRuntime implements DurableEngine, RunEnvironment, Sched
         branchThreads.shutdownNow();
         stepBodies.shutdownNow();
         waiters.closeAll();
+        if (settings.closeStore()) {
+            settings.store().close();
+        }
     }
 
     private void checkStarted(String what) {

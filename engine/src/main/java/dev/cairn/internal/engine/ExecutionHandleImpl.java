@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A handle on one execution, reading its result as one type. */
-public final class ExecutionHandleImpl<O> implements ExecutionHandle<O> {
+final class ExecutionHandleImpl<O> implements ExecutionHandle<O> {
 
     private final EngineRuntime engine;
     private final String executionId;

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * database for every thread, for good. Clearing the flag around the call keeps the store usable, and restoring it
  * keeps the interrupt for the user code that comes next.
  */
-public final class InterruptSafeStore implements ExecutionStore {
+final class InterruptSafeStore implements ExecutionStore {
 
     private final ExecutionStore store;
 

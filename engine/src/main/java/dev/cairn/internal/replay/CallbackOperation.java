@@ -67,14 +67,15 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
     }
 
     /** The exception a failed or timed-out callback surfaces as. */
-    static CallbackFailedException callbackError(String where, String callbackId, ErrorInfo error) {
+    static CallbackFailedException callbackError(String where, String callbackId, String operationId,
+            ErrorInfo error) {
         if (CallbackTimeoutException.class.getName().equals(error.type())) {
-            return new CallbackTimeoutException(error.message(), callbackId, error);
+            return new CallbackTimeoutException(error.message(), callbackId, operationId, error);
         }
         if (CallbackFailedException.class.getName().equals(error.type())) {
-            return new CallbackFailedException(error.message(), callbackId, error);
+            return new CallbackFailedException(error.message(), callbackId, operationId, error);
         }
-        return new CallbackFailedException(where + " was failed: " + error.summary(), callbackId, error);
+        return new CallbackFailedException(where + " was failed: " + error.summary(), callbackId, operationId, error);
     }
 
     /** A callback as the workflow holds it: its id, and its result once it is completed. */
@@ -116,12 +117,12 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
                         "result of " + where())));
             }
             if (op.status() == OperationStatus.FAILED) {
-                return CompletableFuture.completedFuture(Outcome.failed(callbackError(where(), callbackId, op.error())));
+                return CompletableFuture.completedFuture(Outcome.failed(callbackError(where(), callbackId, operationId, op.error())));
             }
             CallbackRecord cb = run.history.callbacksByOperation.get(operationId);
             return CompletableFuture.completedFuture(switch (cb.status()) {
                 case SUCCEEDED -> Outcome.value(run.read(cb.result(), type.type(), "result of " + where()));
-                case FAILED, TIMED_OUT -> Outcome.failed(callbackError(where(), callbackId, cb.error()));
+                case FAILED, TIMED_OUT -> Outcome.failed(callbackError(where(), callbackId, operationId, cb.error()));
                 case PENDING -> Outcome.blocked(cb.deadline());
             });
         }
@@ -135,7 +136,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
                 return run.read(op.result(), type.type(), "result of " + where());
             }
             if (op.status() == OperationStatus.FAILED) {
-                throw callbackError(where(), callbackId, op.error());
+                throw callbackError(where(), callbackId, operationId, op.error());
             }
             while (true) {
                 CallbackRecord cb = run.history.callbacksByOperation.get(operationId);
@@ -150,7 +151,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
                     case FAILED, TIMED_OUT -> {
                         owner.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, null, cb.error(), now),
                                 false);
-                        throw callbackError(where(), callbackId, cb.error());
+                        throw callbackError(where(), callbackId, operationId, cb.error());
                     }
                     case PENDING -> {
                         if (!cb.isOverdue(now)) {

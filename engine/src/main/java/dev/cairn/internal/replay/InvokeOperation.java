@@ -59,7 +59,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         if (recorded.status() == OperationStatus.SUCCEEDED) {
             return run.read(recorded.result(), resultType.type(), "result of " + where());
         }
-        throw failure(where(), childId(), recorded.error());
+        throw failure(where(), id, childId(), childStatus(recorded), recorded.error());
     }
 
     @Override
@@ -105,20 +105,32 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         }
         ErrorInfo error = c.error() != null ? c.error() : ErrorInfo.of("dev.cairn." + c.status(), "child ended " + c.status());
         ErrorInfo recordedError = new ErrorInfo(error.type(), "[" + c.status() + "] " + error.message(), error.stackTrace());
-        ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, null, recordedError, now), false);
-        throw failure(where, childId, recordedError);
+        // The child's status is recorded as the operation's result: data to replay from, not text to parse.
+        ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
+                "the status of " + where), recordedError, now), false);
+        throw failure(where, id, childId, c.status(), recordedError);
     }
 
-    private static InvokeFailedException failure(String where, String childId, ErrorInfo error) {
-        ExecutionStatus status = ExecutionStatus.FAILED;
-        String message = error.message() == null ? "" : error.message();
-        for (ExecutionStatus s : new ExecutionStatus[] {ExecutionStatus.CANCELLED, ExecutionStatus.TIMED_OUT,
-                ExecutionStatus.FAILED}) {
+    /**
+     * The terminal status of the child of a failed invoke operation: recorded as its result; an operation recorded
+     * before that was recorded only says it at the start of its error message.
+     */
+    private ExecutionStatus childStatus(OperationRecord failed) {
+        if (failed.result() != null) {
+            return ExecutionStatus.valueOf(run.read(failed.result(), String.class, "status of " + where()));
+        }
+        String message = failed.error().message() == null ? "" : failed.error().message();
+        for (ExecutionStatus s : new ExecutionStatus[] {ExecutionStatus.CANCELLED, ExecutionStatus.TIMED_OUT}) {
             if (message.startsWith("[" + s + "] ")) {
-                status = s;
-                break;
+                return s;
             }
         }
-        return new InvokeFailedException(where + " ended " + status + ": " + error.summary(), childId, status, error);
+        return ExecutionStatus.FAILED;
+    }
+
+    private static InvokeFailedException failure(String where, String operationId, String childId,
+            ExecutionStatus status, ErrorInfo error) {
+        return new InvokeFailedException(where + " ended " + status + ": " + error.summary(), operationId, childId,
+                status, error);
     }
 }

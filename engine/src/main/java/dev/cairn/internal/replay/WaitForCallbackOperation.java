@@ -43,7 +43,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
             return run.read(recorded.result(), resultType.type(), "result of waitForCallback '" + name + "'");
         }
         CallbackRecord cb = run.history.callbacksByOperation.get(id + "-1");
-        throw CallbackOperation.callbackError("waitForCallback '" + name + "'", cb == null ? null : cb.id(),
+        throw CallbackOperation.callbackError("waitForCallback '" + name + "'", cb == null ? null : cb.id(), id,
                 recorded.error());
     }
 
@@ -64,7 +64,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
             ErrorInfo error = ErrorInfo.of(CallbackFailedException.class.getName(), message);
             run.env.failCallbackQuietly(callback.id(), error);
             ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow()), false);
-            throw new CallbackFailedException(message, callback.id(), error);
+            throw new CallbackFailedException(message, callback.id(), id, error);
         }
         T value;
         try {

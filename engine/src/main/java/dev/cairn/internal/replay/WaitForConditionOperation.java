@@ -75,7 +75,7 @@ final class WaitForConditionOperation<S> extends DurableOperation<S> {
                         + last;
                 ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null,
                         ErrorInfo.of(ConditionNotMetException.class.getName(), message), run.clockNow()), false);
-                throw new ConditionNotMetException(message, last);
+                throw new ConditionNotMetException(message, id, last);
             }
             child.wait("delay " + attempt, config.delayAfter(attempt));
         }

@@ -1,7 +1,6 @@
 package dev.cairn.internal.run;
 
 import dev.cairn.internal.UserText;
-import dev.cairn.DurableEngine.Registration;
 import dev.cairn.DurableFunction;
 import dev.cairn.DurableWorkflow;
 import dev.cairn.UnknownFunctionException;
