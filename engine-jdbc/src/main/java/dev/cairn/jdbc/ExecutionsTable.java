@@ -1,0 +1,611 @@
+package dev.cairn.jdbc;
+
+import static dev.cairn.jdbc.Rows.EXECUTION_COLUMNS;
+import static dev.cairn.jdbc.Rows.bindExecution;
+import static dev.cairn.jdbc.Rows.bindPadded;
+import static dev.cairn.jdbc.Rows.chunks;
+import static dev.cairn.jdbc.Rows.forEachRow;
+import static dev.cairn.jdbc.Rows.getInstant;
+import static dev.cairn.jdbc.Rows.ms;
+import static dev.cairn.jdbc.Rows.padded;
+import static dev.cairn.jdbc.Rows.placeholders;
+import static dev.cairn.jdbc.Rows.readExecution;
+import static dev.cairn.jdbc.Rows.setError;
+import static dev.cairn.jdbc.Rows.setInstant;
+
+import dev.cairn.ExecutionStatus;
+import dev.cairn.internal.UserText;
+import dev.cairn.spi.CancelResult;
+import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.DueExecution;
+import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.ExecutionStore.CreateResult;
+import dev.cairn.spi.NewExecution;
+import dev.cairn.spi.Transition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The SQL of the executions table: creating executions, claims and leases, reads and lists, cancel, signals,
+ * and the locks and conditional updates the {@linkplain GroupCommit group commit} is made of.
+ *
+ * <p>Transactions that lock several rows of this table lock them in id order ({@code ORDER BY id FOR UPDATE}),
+ * so that they cannot deadlock one another.
+ */
+final class ExecutionsTable {
+
+    static final String CANCELLED_ERROR_TYPE = "Cancelled";
+    static final String DEFAULT_CANCEL_REASON = "cancelled";
+
+    private static final String SIGNAL_SQL = "UPDATE {executions}"
+            + " SET signals = signals + ?, wake_at = ?, updated_at = ?, status = ? WHERE id = ?";
+
+    private final Tx tx;
+    private final Dialect dialect;
+    private final String executions;
+
+    ExecutionsTable(Tx tx, Dialect dialect, String prefix) {
+        this.tx = tx;
+        this.dialect = dialect;
+        this.executions = prefix + "executions";
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Creating executions
+
+    CreateResult create(NewExecution execution) {
+        ExecutionRecord row = newRow(execution);
+        CreateResult result = tx.inTransaction("create execution " + execution.id(), c -> {
+            if (row.name() != null) {
+                Optional<ExecutionRecord> existing = selectByName(c, row.name());
+                if (existing.isPresent()) {
+                    return new CreateResult(existing.get(), false);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindExecution(ps, row);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (row.name() != null && dialect.isUniqueViolation(e)) {
+                    c.rollback();
+                    return null; // most likely the name, taken concurrently: read it in a new transaction
+                }
+                throw e;
+            }
+            return new CreateResult(row, true);
+        });
+        if (result != null) {
+            return result;
+        }
+        return tx.inTransaction("read execution named " + row.name(), c -> selectByName(c, row.name())
+                .map(existing -> new CreateResult(existing, false))
+                .orElseThrow(() -> new StoreException("could not insert execution " + row.id()
+                        + ": a unique constraint failed, but no execution is named " + row.name())));
+    }
+
+    List<ExecutionRecord> createAll(List<NewExecution> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<ExecutionRecord> rows = new ArrayList<>(batch.size());
+        for (NewExecution execution : batch) {
+            if (execution.name() != null) {
+                throw new IllegalArgumentException("createExecutions takes unnamed executions; " + execution.id()
+                        + " is named " + execution.name());
+            }
+            rows.add(newRow(execution));
+        }
+        return tx.inTransaction("create " + rows.size() + " execution(s)", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (ExecutionRecord row : rows) {
+                    bindExecution(ps, row);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return List.copyOf(rows);
+        });
+    }
+
+    /** The row a new execution starts as. */
+    private static ExecutionRecord newRow(NewExecution execution) {
+        Objects.requireNonNull(execution, "execution");
+        Objects.requireNonNull(execution.id(), "execution.id");
+        Objects.requireNonNull(execution.function(), "execution.function");
+        Objects.requireNonNull(execution.createdAt(), "execution.createdAt");
+        boolean owned = execution.owner() != null;
+        if (owned) {
+            Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
+        }
+        return new ExecutionRecord(
+                execution.id(),
+                execution.name(),
+                execution.function(),
+                owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING,
+                execution.input(),
+                null,
+                null,
+                ms(execution.createdAt()),
+                ms(execution.createdAt()),
+                null,
+                owned ? null : ms(execution.createdAt()),
+                execution.owner(),
+                owned ? ms(execution.leaseUntil()) : null,
+                owned ? 1 : 0,
+                0,
+                null,
+                ms(execution.timeoutAt()),
+                execution.parentId());
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Claims and leases
+
+    Optional<ExecutionRecord> find(String executionId) {
+        return tx.inTransaction("read execution " + UserText.quote(executionId),
+                c -> select(c, executionId, false));
+    }
+
+    Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow,
+                                    Instant leaseUntil) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(leaseNow, "leaseNow");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        return tx.inTransaction("claim execution " + UserText.quote(executionId), c -> {
+            int updated;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                    + " SET status = 'RUNNING', owner = ?, lease_until = ?, version = version + 1,"
+                    + " wake_at = NULL, updated_at = ?"
+                    + " WHERE id = ? AND (status = 'PENDING' OR (status = 'SUSPENDED' AND wake_at <= ?)"
+                    + " OR (status = 'RUNNING' AND (lease_until < ? OR owner = ?)))")) {
+                ps.setString(1, owner);
+                setInstant(ps, 2, leaseUntil);
+                setInstant(ps, 3, now);
+                ps.setString(4, executionId);
+                setInstant(ps, 5, now);
+                setInstant(ps, 6, leaseNow);
+                ps.setString(7, owner);
+                updated = ps.executeUpdate();
+            }
+            if (updated == 0) {
+                return Optional.<ExecutionRecord>empty();
+            }
+            return select(c, executionId, false);
+        });
+    }
+
+    List<DueExecution> findDue(Instant until, int limit) {
+        Objects.requireNonNull(until, "until");
+        if (limit <= 0) {
+            return List.of();
+        }
+        return tx.inTransaction("find due executions", c -> {
+            try (PreparedStatement ps = c.prepareStatement(dialect.limit("SELECT id, wake_at FROM " + executions
+                    + " WHERE status IN ('PENDING', 'SUSPENDED') AND wake_at <= ? ORDER BY wake_at, id"))) {
+                setInstant(ps, 1, until);
+                ps.setInt(2, limit);
+                List<DueExecution> due = new ArrayList<>();
+                forEachRow(ps, rs -> due.add(new DueExecution(rs.getString(1), getInstant(rs, 2))));
+                return List.copyOf(due);
+            }
+        });
+    }
+
+    List<String> findExpiredLeases(Instant leaseNow, int limit) {
+        Objects.requireNonNull(leaseNow, "leaseNow");
+        if (limit <= 0) {
+            return List.of();
+        }
+        return tx.inTransaction("find expired leases", c -> {
+            try (PreparedStatement ps = c.prepareStatement(dialect.limit("SELECT id FROM " + executions
+                    + " WHERE status = 'RUNNING' AND lease_until < ? ORDER BY lease_until, id"))) {
+                setInstant(ps, 1, leaseNow);
+                ps.setInt(2, limit);
+                List<String> ids = new ArrayList<>();
+                forEachRow(ps, rs -> ids.add(rs.getString(1)));
+                return List.copyOf(ids);
+            }
+        });
+    }
+
+    Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        List<String> ids = List.copyOf(new TreeSet<>(executionIds));
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        return tx.inTransaction("renew the leases of " + owner, c -> {
+            Set<String> renewed = new LinkedHashSet<>();
+            for (List<String> chunk : chunks(ids)) {
+                // Lock first, in id order, as the group commit's fence does: two transactions that lock rows of
+                // the executions table always take them in the same order, so they cannot deadlock.
+                List<String> held = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + executions + " WHERE id IN ("
+                        + placeholders(padded(chunk.size())) + ") AND status = 'RUNNING' AND owner = ?"
+                        + " ORDER BY id FOR UPDATE")) {
+                    int i = bindPadded(ps, 1, chunk);
+                    ps.setString(i, owner);
+                    forEachRow(ps, rs -> held.add(rs.getString(1)));
+                }
+                if (held.isEmpty()) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET lease_until = ?"
+                        + " WHERE id IN (" + placeholders(padded(held.size())) + ")")) {
+                    setInstant(ps, 1, leaseUntil);
+                    bindPadded(ps, 2, held);
+                    ps.executeUpdate();
+                }
+                renewed.addAll(held);
+            }
+            return Set.copyOf(renewed);
+        });
+    }
+
+    int releaseOwned(String owner, Instant now) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        return tx.inTransaction("release the executions of " + owner, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                    + " SET status = 'PENDING', wake_at = ?, owner = NULL, lease_until = NULL, updated_at = ?"
+                    + " WHERE status = 'RUNNING' AND owner = ?")) {
+                setInstant(ps, 1, now);
+                setInstant(ps, 2, now);
+                ps.setString(3, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    int releaseAllRunning(Instant now) {
+        Objects.requireNonNull(now, "now");
+        return tx.inTransaction("release running executions", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                    + " SET status = 'PENDING', wake_at = ?, owner = NULL, lease_until = NULL, updated_at = ?"
+                    + " WHERE status = 'RUNNING'")) {
+                setInstant(ps, 1, now);
+                setInstant(ps, 2, now);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    int unpark(Collection<String> functions, Instant now) {
+        Objects.requireNonNull(now, "now");
+        List<String> names = List.copyOf(new LinkedHashSet<>(functions));
+        if (names.isEmpty()) {
+            return 0;
+        }
+        return tx.inTransaction("unpark executions", c -> {
+            int count = 0;
+            for (List<String> chunk : chunks(names)) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                        + " SET status = 'PENDING', wake_at = ?, error_type = NULL, error_message = NULL,"
+                        + " error_stack = NULL, updated_at = ? WHERE status = 'PARKED' AND function_name IN ("
+                        + placeholders(chunk.size()) + ")")) {
+                    setInstant(ps, 1, now);
+                    setInstant(ps, 2, now);
+                    int i = 3;
+                    for (String name : chunk) {
+                        ps.setString(i++, name);
+                    }
+                    count += ps.executeUpdate();
+                }
+            }
+            return count;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Lists and counts
+
+    List<ExecutionRecord> list(ExecutionStatus status, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return tx.inTransaction("list executions", c -> {
+            String where = status == null ? "" : " WHERE status = ?";
+            try (PreparedStatement ps = c.prepareStatement(dialect.limit("SELECT " + EXECUTION_COLUMNS + " FROM "
+                    + executions + where + " ORDER BY created_at DESC, id DESC"))) {
+                int i = 1;
+                if (status != null) {
+                    ps.setString(i++, status.name());
+                }
+                ps.setInt(i, limit);
+                List<ExecutionRecord> rows = new ArrayList<>();
+                forEachRow(ps, rs -> rows.add(readExecution(rs)));
+                return List.copyOf(rows);
+            }
+        });
+    }
+
+    Map<ExecutionStatus, Long> countByStatus() {
+        return tx.inTransaction("count executions", c -> {
+            Map<ExecutionStatus, Long> counts = new EnumMap<>(ExecutionStatus.class);
+            for (ExecutionStatus s : ExecutionStatus.values()) {
+                counts.put(s, 0L);
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, COUNT(*) FROM " + executions + " GROUP BY status")) {
+                while (rs.next()) {
+                    counts.put(ExecutionStatus.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return counts;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Cancel
+
+    CancelResult cancel(String executionId, String reason, Instant now) {
+        Objects.requireNonNull(now, "now");
+        String why = reason == null ? DEFAULT_CANCEL_REASON : reason;
+        return tx.inTransaction("cancel execution " + UserText.quote(executionId), c -> {
+            // The parent (signalled below) sorts before its child: lock both now, in id order.
+            Set<String> toLock = new TreeSet<>(parentsOf(c, List.of(executionId)).values());
+            toLock.add(executionId);
+            lockFenceRows(c, toLock);
+            // A locking read, so that it sees the row as it is now: a plain read may see the snapshot of the
+            // transaction's first read (MySQL and MariaDB), taken before the lock.
+            Optional<ExecutionRecord> found = select(c, executionId, true);
+            if (found.isEmpty()) {
+                return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
+            }
+            ExecutionStatus status = found.get().status();
+            if (status.isTerminal()) {
+                return new CancelResult(CancelResult.Outcome.ALREADY_ENDED, status);
+            }
+            if (status == ExecutionStatus.RUNNING) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                        + " SET cancel_reason = COALESCE(cancel_reason, ?), signals = signals + 1, updated_at = ?"
+                        + " WHERE id = ?")) {
+                    ps.setString(1, why);
+                    setInstant(ps, 2, now);
+                    ps.setString(3, executionId);
+                    ps.executeUpdate();
+                }
+                return new CancelResult(CancelResult.Outcome.REQUESTED, ExecutionStatus.RUNNING);
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                    + " SET signals = signals + 1, output = NULL, error_type = ?, error_message = ?,"
+                    + " error_stack = NULL, wake_at = NULL, owner = NULL, lease_until = NULL, ended_at = ?,"
+                    + " updated_at = ?, status = 'CANCELLED' WHERE id = ?")) {
+                ps.setString(1, CANCELLED_ERROR_TYPE);
+                ps.setString(2, why);
+                setInstant(ps, 3, now);
+                setInstant(ps, 4, now);
+                ps.setString(5, executionId);
+                ps.executeUpdate();
+            }
+            String parentId = found.get().parentId();
+            if (parentId != null) {
+                Optional<ExecutionRecord> parent = select(c, parentId, true);
+                if (parent.isPresent() && !parent.get().status().isTerminal()) {
+                    signal(c, parent.get(), now);
+                }
+            }
+            return new CancelResult(CancelResult.Outcome.CANCELLED, ExecutionStatus.CANCELLED);
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Reading and locking rows, within a transaction
+
+    Optional<ExecutionRecord> select(Connection c, String id, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + EXECUTION_COLUMNS + " FROM " + executions
+                + " WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(readExecution(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private Optional<ExecutionRecord> selectByName(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + EXECUTION_COLUMNS + " FROM " + executions
+                + " WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(readExecution(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The parents of those of {@code childIds} that were started by {@code invoke}, by child id. A parent id never
+     * changes, so it is read without a lock.
+     */
+    Map<String, String> parentsOf(Connection c, List<String> childIds) throws SQLException {
+        Map<String, String> parentOf = new HashMap<>();
+        if (childIds.isEmpty()) {
+            return parentOf;
+        }
+        for (List<String> chunk : chunks(List.copyOf(new TreeSet<>(childIds)))) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, parent_id FROM " + executions
+                    + " WHERE parent_id IS NOT NULL AND id IN (" + placeholders(padded(chunk.size())) + ")")) {
+                bindPadded(ps, 1, chunk);
+                forEachRow(ps, rs -> parentOf.put(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return parentOf;
+    }
+
+    /** The fence columns of a locked execution row. */
+    record FenceRow(ExecutionStatus status, long version, String cancelReason) {
+    }
+
+    /**
+     * Locks the rows of {@code ids} and reads their fence columns. Rows are locked in id order ({@code ORDER BY id
+     * FOR UPDATE}: the lock is taken as each sorted row is returned), the order every transaction of this store
+     * that locks several execution rows follows, so that concurrent group commits and lease renewals cannot
+     * deadlock.
+     */
+    Map<String, FenceRow> lockFenceRows(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, FenceRow> rows = new HashMap<>();
+        List<String> distinct = List.copyOf(new TreeSet<>(ids));
+        for (List<String> chunk : chunks(distinct)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, cancel_reason FROM "
+                    + executions + " WHERE id IN (" + placeholders(padded(chunk.size())) + ") ORDER BY id FOR UPDATE")) {
+                bindPadded(ps, 1, chunk);
+                forEachRow(ps, rs -> rows.put(rs.getString(1),
+                        new FenceRow(ExecutionStatus.valueOf(rs.getString(2)), rs.getLong(3), rs.getString(4))));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Locks the rows of {@code ids} (distinct and sorted), in id order, and reads what a signal needs of them: their
+     * status and wake-up, by id.
+     */
+    Map<String, Signalled> lockForSignal(Connection c, List<String> ids) throws SQLException {
+        Map<String, Signalled> rows = new HashMap<>();
+        for (List<String> chunk : chunks(ids)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, cancel_reason, wake_at FROM "
+                    + executions + " WHERE id IN (" + placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE")) {
+                int k = 1;
+                for (String id : chunk) {
+                    ps.setString(k++, id);
+                }
+                forEachRow(ps, rs -> rows.put(rs.getString(1),
+                        new Signalled(ExecutionStatus.valueOf(rs.getString(2)), getInstant(rs, 5))));
+            }
+        }
+        return rows;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Signals
+
+    /**
+     * The status and wake-up of an execution after a signal: a suspended execution becomes pending and due at
+     * {@code now}; a pending one that was due later (or only on a signal) is made due at {@code now}; others
+     * keep theirs. Computed here from a locked row, not in SQL, whose SET clauses MySQL evaluates in order.
+     */
+    record Signalled(ExecutionStatus status, Instant wakeAt) {
+        Signalled signal(Instant now) {
+            if (status == ExecutionStatus.SUSPENDED) {
+                return new Signalled(ExecutionStatus.PENDING, now);
+            }
+            if (status == ExecutionStatus.PENDING && (wakeAt == null || wakeAt.isAfter(now))) {
+                return new Signalled(status, now);
+            }
+            return this;
+        }
+    }
+
+    /** {@code count} signals counted on execution {@code id}, which they leave as {@code state}, at {@code now}. */
+    record SignalUpdate(String id, int count, Signalled state, Instant now) {
+    }
+
+    /** Counts one signal on a locked execution row (see {@link Signalled}). @return the status after it */
+    ExecutionStatus signal(Connection c, ExecutionRecord e, Instant now) throws SQLException {
+        Signalled state = new Signalled(e.status(), e.wakeAt()).signal(now);
+        try (PreparedStatement ps = c.prepareStatement(SIGNAL_SQL.replace("{executions}", executions))) {
+            bindSignal(ps, new SignalUpdate(e.id(), 1, state, now));
+            ps.executeUpdate();
+        }
+        return state.status();
+    }
+
+    /** Applies {@code updates} to locked execution rows, in one batch. */
+    void signal(Connection c, List<SignalUpdate> updates) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SIGNAL_SQL.replace("{executions}", executions))) {
+            for (SignalUpdate update : updates) {
+                bindSignal(ps, update);
+                ps.addBatch();
+            }
+            if (!updates.isEmpty()) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void bindSignal(PreparedStatement ps, SignalUpdate update) throws SQLException {
+        ps.setInt(1, update.count());
+        setInstant(ps, 2, update.state().wakeAt());
+        setInstant(ps, 3, update.now());
+        ps.setString(4, update.state().status().name());
+        ps.setString(5, update.id());
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // The group commit's updates
+
+    /**
+     * Ends the fenced executions of {@code checkpoints}, which have a pending cancel request, as CANCELLED with
+     * their cancel reason, in one batch.
+     */
+    void cancelRequested(Connection c, List<Checkpoint> checkpoints) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                + " SET status = 'CANCELLED', output = NULL, error_type = ?, error_message = cancel_reason,"
+                + " error_stack = NULL, wake_at = NULL, owner = NULL, lease_until = NULL, ended_at = ?,"
+                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING'")) {
+            for (Checkpoint cp : checkpoints) {
+                ps.setString(1, CANCELLED_ERROR_TYPE);
+                setInstant(ps, 2, cp.now());
+                setInstant(ps, 3, cp.now());
+                ps.setString(4, cp.executionId());
+                ps.setLong(5, cp.version());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Applies the transitions of {@code checkpoints}, in one batch, where the execution is still RUNNING at the
+     * checkpoint's version and, for {@code suspensions}, no signal arrived since the run began.
+     *
+     * @return the update count of each checkpoint's statement, as the driver reports it
+     */
+    int[] transition(Connection c, List<Checkpoint> checkpoints, boolean suspensions) throws SQLException {
+        String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
+                + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
+                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING'";
+        try (PreparedStatement ps = c.prepareStatement(suspensions ? transition + " AND signals = ?" : transition)) {
+            for (Checkpoint cp : checkpoints) {
+                bindTransition(ps, cp);
+                ps.setLong(10, cp.version());
+                if (suspensions) {
+                    ps.setLong(11, cp.transition().signals());
+                }
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+
+    private static void bindTransition(PreparedStatement ps, Checkpoint cp) throws SQLException {
+        Transition t = cp.transition();
+        boolean terminal = t.status().isTerminal();
+        boolean due = t.status() == ExecutionStatus.SUSPENDED || t.status() == ExecutionStatus.PENDING;
+        ps.setString(1, t.status().name());
+        setInstant(ps, 2, due ? t.wakeAt() : null);
+        ps.setString(3, t.output());
+        setError(ps, 4, t.error());
+        setInstant(ps, 7, terminal ? cp.now() : null);
+        setInstant(ps, 8, cp.now());
+        ps.setString(9, cp.executionId());
+    }
+}

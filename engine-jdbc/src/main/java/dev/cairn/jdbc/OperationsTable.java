@@ -1,0 +1,112 @@
+package dev.cairn.jdbc;
+
+import static dev.cairn.jdbc.Rows.OPERATION_COLUMNS;
+import static dev.cairn.jdbc.Rows.checkBatch;
+import static dev.cairn.jdbc.Rows.forEachRow;
+import static dev.cairn.jdbc.Rows.name;
+import static dev.cairn.jdbc.Rows.readOperation;
+import static dev.cairn.jdbc.Rows.setError;
+import static dev.cairn.jdbc.Rows.setInstant;
+
+import dev.cairn.spi.History;
+import dev.cairn.spi.OperationRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The SQL of the operations table: the history of an execution, and the group commit's inserts and updates. */
+final class OperationsTable {
+
+    private final Tx tx;
+    private final String operations;
+    private final CallbacksTable callbacks;
+
+    OperationsTable(Tx tx, String prefix, CallbacksTable callbacks) {
+        this.tx = tx;
+        this.operations = prefix + "operations";
+        this.callbacks = callbacks;
+    }
+
+    /** Every operation and callback of an execution, in one transaction. */
+    History loadHistory(String executionId) {
+        return tx.inTransaction("load the history of " + executionId, c -> {
+            List<OperationRecord> ops = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATION_COLUMNS + " FROM " + operations
+                    + " WHERE execution_id = ?")) {
+                ps.setString(1, executionId);
+                forEachRow(ps, rs -> ops.add(readOperation(rs)));
+            }
+            return new History(ops, callbacks.selectAll(c, executionId));
+        });
+    }
+
+    /** Inserts {@code ops}, in one batch. */
+    void insert(Connection c, List<OperationRecord> ops) throws SQLException {
+        if (ops.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + operations + " (" + OPERATION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (OperationRecord op : ops) {
+                ps.setString(1, op.executionId());
+                ps.setString(2, op.operationId());
+                ps.setString(3, op.parentId());
+                ps.setString(4, name(op.type()));
+                ps.setString(5, op.subType());
+                ps.setString(6, op.name());
+                ps.setString(7, name(op.status()));
+                ps.setInt(8, op.attempt());
+                ps.setString(9, op.result());
+                setError(ps, 10, op.error());
+                setInstant(ps, 13, op.scheduledAt());
+                setInstant(ps, 14, op.startedAt());
+                setInstant(ps, 15, op.endedAt());
+                ps.addBatch();
+            }
+            checkBatch(ps.executeBatch(), "insert operations");
+        }
+    }
+
+    /**
+     * Updates whole rows by key, in one batch.
+     *
+     * @return those of {@code ops} whose row is not there (yet): the caller inserts them
+     */
+    List<OperationRecord> update(Connection c, List<OperationRecord> ops) throws SQLException {
+        List<OperationRecord> missing = new ArrayList<>();
+        if (ops.isEmpty()) {
+            return missing;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + operations + " SET parent_id = ?, type = ?,"
+                + " sub_type = ?, name = ?, status = ?, attempt = ?, result = ?, error_type = ?,"
+                + " error_message = ?, error_stack = ?, scheduled_at = ?, started_at = ?, ended_at = ?"
+                + " WHERE execution_id = ? AND operation_id = ?")) {
+            for (OperationRecord op : ops) {
+                ps.setString(1, op.parentId());
+                ps.setString(2, name(op.type()));
+                ps.setString(3, op.subType());
+                ps.setString(4, op.name());
+                ps.setString(5, name(op.status()));
+                ps.setInt(6, op.attempt());
+                ps.setString(7, op.result());
+                setError(ps, 8, op.error());
+                setInstant(ps, 11, op.scheduledAt());
+                setInstant(ps, 12, op.startedAt());
+                setInstant(ps, 13, op.endedAt());
+                ps.setString(14, op.executionId());
+                ps.setString(15, op.operationId());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int k = 0; k < counts.length; k++) {
+                if (counts[k] == 0) {
+                    missing.add(ops.get(k));
+                }
+            }
+        }
+        return missing;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.cairn.jdbc;
+
+import dev.cairn.spi.WriteRejectedException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+
+/**
+ * The store's transactions: each runs on a connection borrowed for it only, commits if its work returns and rolls
+ * back if it throws; deadlocks and serialization failures are retried a few times. Failures are thrown as
+ * {@link WriteRejectedException} (the database refuses the values) or {@link StoreException}, with redacted
+ * messages.
+ */
+final class Tx {
+
+    private static final int MAX_ATTEMPTS = 5;
+
+    /** The work of one transaction, on its connection. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+
+    Tx(DataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    /**
+     * Runs {@code work} in a transaction on a connection borrowed for this call, committing if it returns and
+     * rolling back if it throws. Deadlocks and serialization failures are retried.
+     */
+    <T> T inTransaction(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(work);
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
+                    pause(attempt);
+                    continue;
+                }
+                // The driver's message may quote the values the statement carried (user payloads): only a
+                // redacted copy of it goes into the exception, and so into any log line.
+                String message = what + " failed on " + dialect.displayName() + ": " + Dialect.safeMessage(e);
+                if (dialect.isRejection(e)) {
+                    throw new WriteRejectedException(message + "; the database refuses these values, so writing"
+                            + " them again would fail again", Dialect.redacted(e));
+                }
+                throw new StoreException(message, Dialect.redacted(e));
+            }
+        }
+    }
+
+    private <T> T runOnce(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            if (autoCommit) {
+                c.setAutoCommit(false);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            } finally {
+                if (autoCommit) {
+                    try {
+                        c.setAutoCommit(true);
+                    } catch (SQLException ignored) {
+                        // the pool discards a broken connection
+                    }
+                }
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt + 5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while retrying a transaction", e);
+        }
+    }
+}
