@@ -118,10 +118,12 @@ final class CallbacksTable {
                 return timeOut(c, callback, execution.get(), completion.now());
             }
             boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
-            CallbackRecord done = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
-                    completion.status(), succeeded ? completion.result() : null,
-                    succeeded ? null : completion.error(), callback.timeoutAt(), callback.heartbeatTimeout(),
-                    callback.heartbeatDeadline(), callback.createdAt(), ms(completion.now()), callback.resultType());
+            CallbackRecord done = callback.toBuilder()
+                    .status(completion.status())
+                    .result(succeeded ? completion.result() : null)
+                    .error(succeeded ? null : completion.error())
+                    .completedAt(ms(completion.now()))
+                    .build();
             updateOutcome(c, done);
             ExecutionStatus after = executions.signal(c, execution.get(), completion.now());
             return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, after);
@@ -158,10 +160,8 @@ final class CallbacksTable {
                 ps.setString(2, callbackId);
                 ps.executeUpdate();
             }
-            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, new CallbackRecord(callback.id(),
-                    callback.executionId(), callback.operationId(), callback.status(), callback.result(),
-                    callback.error(), callback.timeoutAt(), callback.heartbeatTimeout(), ms(deadline),
-                    callback.createdAt(), callback.completedAt(), callback.resultType()), status);
+            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED,
+                    callback.toBuilder().heartbeatDeadline(ms(deadline)).build(), status);
         });
     }
 

@@ -134,25 +134,21 @@ final class ExecutionsTable {
         if (owned) {
             Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
         }
-        return new ExecutionRecord(
-                execution.id(),
-                execution.name(),
-                execution.function(),
-                owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING,
-                execution.input(),
-                null,
-                null,
-                ms(execution.createdAt()),
-                ms(execution.createdAt()),
-                null,
-                owned ? null : ms(execution.createdAt()),
-                execution.owner(),
-                owned ? ms(execution.leaseUntil()) : null,
-                owned ? 1 : 0,
-                0,
-                null,
-                ms(execution.timeoutAt()),
-                execution.parentId());
+        return ExecutionRecord.builder()
+                .id(execution.id())
+                .name(execution.name())
+                .function(execution.function())
+                .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
+                .input(execution.input())
+                .createdAt(ms(execution.createdAt()))
+                .updatedAt(ms(execution.createdAt()))
+                .wakeAt(owned ? null : ms(execution.createdAt()))
+                .owner(execution.owner())
+                .leaseUntil(owned ? ms(execution.leaseUntil()) : null)
+                .version(owned ? 1 : 0)
+                .timeoutAt(ms(execution.timeoutAt()))
+                .parentId(execution.parentId())
+                .build();
     }
 
     // ------------------------------------------------------------------------------------------------------------

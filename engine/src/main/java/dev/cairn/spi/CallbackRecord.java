@@ -76,7 +76,138 @@ public record CallbackRecord(
 
     /** This callback, timed out at {@code now}. */
     public CallbackRecord timedOut(Instant now) {
-        return new CallbackRecord(id, executionId, operationId, CallbackStatus.TIMED_OUT, null, timeoutError(),
-                timeoutAt, heartbeatTimeout, heartbeatDeadline, createdAt, now, resultType);
+        return toBuilder().status(CallbackStatus.TIMED_OUT).result(null).error(timeoutError()).completedAt(now).build();
+    }
+
+    /**
+     * A builder of a record from scratch: every component {@code null} until set.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder that starts from this record, to copy it with a few components changed.
+     *
+     * @return a new builder holding this record's components
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.executionId = executionId;
+        b.operationId = operationId;
+        b.status = status;
+        b.result = result;
+        b.error = error;
+        b.timeoutAt = timeoutAt;
+        b.heartbeatTimeout = heartbeatTimeout;
+        b.heartbeatDeadline = heartbeatDeadline;
+        b.createdAt = createdAt;
+        b.completedAt = completedAt;
+        b.resultType = resultType;
+        return b;
+    }
+
+    /** Builds a {@link CallbackRecord}, one component at a time; see the record's components. */
+    public static final class Builder {
+        private String id;
+        private String executionId;
+        private String operationId;
+        private CallbackStatus status;
+        private String result;
+        private ErrorInfo error;
+        private Instant timeoutAt;
+        private Duration heartbeatTimeout;
+        private Instant heartbeatDeadline;
+        private Instant createdAt;
+        private Instant completedAt;
+        private String resultType;
+
+        private Builder() {
+        }
+
+        /** Sets {@link CallbackRecord#id()} and returns this builder. */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#executionId()} and returns this builder. */
+        public Builder executionId(String executionId) {
+            this.executionId = executionId;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#operationId()} and returns this builder. */
+        public Builder operationId(String operationId) {
+            this.operationId = operationId;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#status()} and returns this builder. */
+        public Builder status(CallbackStatus status) {
+            this.status = status;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#result()} and returns this builder. */
+        public Builder result(String result) {
+            this.result = result;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#error()} and returns this builder. */
+        public Builder error(ErrorInfo error) {
+            this.error = error;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#timeoutAt()} and returns this builder. */
+        public Builder timeoutAt(Instant timeoutAt) {
+            this.timeoutAt = timeoutAt;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#heartbeatTimeout()} and returns this builder. */
+        public Builder heartbeatTimeout(Duration heartbeatTimeout) {
+            this.heartbeatTimeout = heartbeatTimeout;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#heartbeatDeadline()} and returns this builder. */
+        public Builder heartbeatDeadline(Instant heartbeatDeadline) {
+            this.heartbeatDeadline = heartbeatDeadline;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#createdAt()} and returns this builder. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#completedAt()} and returns this builder. */
+        public Builder completedAt(Instant completedAt) {
+            this.completedAt = completedAt;
+            return this;
+        }
+
+        /** Sets {@link CallbackRecord#resultType()} and returns this builder. */
+        public Builder resultType(String resultType) {
+            this.resultType = resultType;
+            return this;
+        }
+
+        /**
+         * The record.
+         *
+         * @return a new record with the components set so far
+         */
+        public CallbackRecord build() {
+            return new CallbackRecord(id, executionId, operationId, status, result, error, timeoutAt, heartbeatTimeout,
+                    heartbeatDeadline, createdAt, completedAt, resultType);
+        }
     }
 }

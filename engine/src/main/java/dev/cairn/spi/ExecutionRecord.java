@@ -58,4 +58,184 @@ public record ExecutionRecord(
         this(id, name, function, status, input, output, error, createdAt, updatedAt, endedAt, wakeAt, owner, leaseUntil,
                 version, signals, cancelReason, timeoutAt, null);
     }
+
+    /**
+     * A builder of a record from scratch: every component {@code null} or 0 until set.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder that starts from this record, to copy it with a few components changed.
+     *
+     * @return a new builder holding this record's components
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.name = name;
+        b.function = function;
+        b.status = status;
+        b.input = input;
+        b.output = output;
+        b.error = error;
+        b.createdAt = createdAt;
+        b.updatedAt = updatedAt;
+        b.endedAt = endedAt;
+        b.wakeAt = wakeAt;
+        b.owner = owner;
+        b.leaseUntil = leaseUntil;
+        b.version = version;
+        b.signals = signals;
+        b.cancelReason = cancelReason;
+        b.timeoutAt = timeoutAt;
+        b.parentId = parentId;
+        return b;
+    }
+
+    /** Builds an {@link ExecutionRecord}, one component at a time; see the record's components. */
+    public static final class Builder {
+        private String id;
+        private String name;
+        private String function;
+        private ExecutionStatus status;
+        private String input;
+        private String output;
+        private ErrorInfo error;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant endedAt;
+        private Instant wakeAt;
+        private String owner;
+        private Instant leaseUntil;
+        private long version;
+        private long signals;
+        private String cancelReason;
+        private Instant timeoutAt;
+        private String parentId;
+
+        private Builder() {
+        }
+
+        /** Sets {@link ExecutionRecord#id()} and returns this builder. */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#name()} and returns this builder. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#function()} and returns this builder. */
+        public Builder function(String function) {
+            this.function = function;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#status()} and returns this builder. */
+        public Builder status(ExecutionStatus status) {
+            this.status = status;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#input()} and returns this builder. */
+        public Builder input(String input) {
+            this.input = input;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#output()} and returns this builder. */
+        public Builder output(String output) {
+            this.output = output;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#error()} and returns this builder. */
+        public Builder error(ErrorInfo error) {
+            this.error = error;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#createdAt()} and returns this builder. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = createdAt;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#updatedAt()} and returns this builder. */
+        public Builder updatedAt(Instant updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#endedAt()} and returns this builder. */
+        public Builder endedAt(Instant endedAt) {
+            this.endedAt = endedAt;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#wakeAt()} and returns this builder. */
+        public Builder wakeAt(Instant wakeAt) {
+            this.wakeAt = wakeAt;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#owner()} and returns this builder. */
+        public Builder owner(String owner) {
+            this.owner = owner;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#leaseUntil()} and returns this builder. */
+        public Builder leaseUntil(Instant leaseUntil) {
+            this.leaseUntil = leaseUntil;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#version()} and returns this builder. */
+        public Builder version(long version) {
+            this.version = version;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#signals()} and returns this builder. */
+        public Builder signals(long signals) {
+            this.signals = signals;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#cancelReason()} and returns this builder. */
+        public Builder cancelReason(String cancelReason) {
+            this.cancelReason = cancelReason;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#timeoutAt()} and returns this builder. */
+        public Builder timeoutAt(Instant timeoutAt) {
+            this.timeoutAt = timeoutAt;
+            return this;
+        }
+
+        /** Sets {@link ExecutionRecord#parentId()} and returns this builder. */
+        public Builder parentId(String parentId) {
+            this.parentId = parentId;
+            return this;
+        }
+
+        /**
+         * The record.
+         *
+         * @return a new record with the components set so far
+         */
+        public ExecutionRecord build() {
+            return new ExecutionRecord(id, name, function, status, input, output, error, createdAt, updatedAt, endedAt,
+                    wakeAt, owner, leaseUntil, version, signals, cancelReason, timeoutAt, parentId);
+        }
+    }
 }

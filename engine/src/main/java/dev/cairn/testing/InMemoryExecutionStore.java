@@ -95,25 +95,21 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 throw new IllegalStateException("an execution with id " + execution.id() + " already exists");
             }
             boolean owned = execution.owner() != null;
-            ExecutionRecord row = new ExecutionRecord(
-                    execution.id(),
-                    execution.name(),
-                    execution.function(),
-                    owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING,
-                    execution.input(),
-                    null,
-                    null,
-                    execution.createdAt(),
-                    execution.createdAt(),
-                    null,
-                    owned ? null : execution.createdAt(),
-                    execution.owner(),
-                    owned ? execution.leaseUntil() : null,
-                    owned ? 1 : 0,
-                    0,
-                    null,
-                    execution.timeoutAt(),
-                    execution.parentId());
+            ExecutionRecord row = ExecutionRecord.builder()
+                    .id(execution.id())
+                    .name(execution.name())
+                    .function(execution.function())
+                    .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
+                    .input(execution.input())
+                    .createdAt(execution.createdAt())
+                    .updatedAt(execution.createdAt())
+                    .wakeAt(owned ? null : execution.createdAt())
+                    .owner(execution.owner())
+                    .leaseUntil(owned ? execution.leaseUntil() : null)
+                    .version(owned ? 1 : 0)
+                    .timeoutAt(execution.timeoutAt())
+                    .parentId(execution.parentId())
+                    .build();
             executions.put(row.id(), row);
             if (row.name() != null) {
                 idsByName.put(row.name(), row.id());
@@ -141,7 +137,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (e == null || !isClaimable(e, owner, now, leaseNow)) {
                 return Optional.empty();
             }
-            ExecutionRecord claimed = new Builder(e)
+            ExecutionRecord claimed = e.toBuilder()
                     .status(ExecutionStatus.RUNNING)
                     .owner(owner)
                     .leaseUntil(leaseUntil)
@@ -200,7 +196,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             for (String id : executionIds) {
                 ExecutionRecord e = executions.get(id);
                 if (e != null && e.status() == ExecutionStatus.RUNNING && owner.equals(e.owner())) {
-                    executions.put(e.id(), new Builder(e).leaseUntil(leaseUntil).build());
+                    executions.put(e.id(), e.toBuilder().leaseUntil(leaseUntil).build());
                     renewed.add(id);
                 }
             }
@@ -225,7 +221,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
     private static ExecutionRecord released(ExecutionRecord e, Instant now) {
-        return new Builder(e)
+        return e.toBuilder()
                 .status(ExecutionStatus.PENDING)
                 .wakeAt(now)
                 .owner(null)
@@ -257,7 +253,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             int count = 0;
             for (ExecutionRecord e : List.copyOf(executions.values())) {
                 if (e.status() == ExecutionStatus.PARKED && wanted.contains(e.function())) {
-                    executions.put(e.id(), new Builder(e)
+                    executions.put(e.id(), e.toBuilder()
                             .status(ExecutionStatus.PENDING)
                             .wakeAt(now)
                             .error(null)
@@ -379,7 +375,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             return CommitOutcome.SIGNALLED;
         }
         boolean terminal = t.status().isTerminal();
-        putExecution(new Builder(e)
+        putExecution(e.toBuilder()
                 .status(t.status())
                 .wakeAt(terminal || t.status() == ExecutionStatus.PARKED ? null : t.wakeAt())
                 .output(t.output())
@@ -423,7 +419,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
     private static ExecutionRecord cancelled(ExecutionRecord e, String reason, Instant now) {
-        return new Builder(e)
+        return e.toBuilder()
                 .status(ExecutionStatus.CANCELLED)
                 .error(ErrorInfo.of(CANCELLED_ERROR_TYPE, reason))
                 .output(null)
@@ -459,12 +455,12 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 return timeOut(callback, e, completion.now());
             }
             boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
-            CallbackRecord done = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
-                    completion.status(),
-                    succeeded ? completion.result() : null,
-                    succeeded ? null : completion.error(),
-                    callback.timeoutAt(), callback.heartbeatTimeout(), callback.heartbeatDeadline(),
-                    callback.createdAt(), completion.now(), callback.resultType());
+            CallbackRecord done = callback.toBuilder()
+                    .status(completion.status())
+                    .result(succeeded ? completion.result() : null)
+                    .error(succeeded ? null : completion.error())
+                    .completedAt(completion.now())
+                    .build();
             callbacks.put(done.id(), done);
             ExecutionRecord signalled = signal(e, completion.now());
             executions.put(signalled.id(), signalled);
@@ -477,7 +473,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
      * later (or only on a signal) is made due at {@code now} too.
      */
     private static ExecutionRecord signal(ExecutionRecord e, Instant now) {
-        Builder b = new Builder(e).signals(e.signals() + 1).updatedAt(now);
+        ExecutionRecord.Builder b = e.toBuilder().signals(e.signals() + 1).updatedAt(now);
         if (e.status() == ExecutionStatus.SUSPENDED) {
             b.status(ExecutionStatus.PENDING).wakeAt(now);
         } else if (e.status() == ExecutionStatus.PENDING && (e.wakeAt() == null || e.wakeAt().isAfter(now))) {
@@ -508,10 +504,9 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
             }
-            CallbackRecord beat = new CallbackRecord(callback.id(), callback.executionId(), callback.operationId(),
-                    callback.status(), callback.result(), callback.error(), callback.timeoutAt(),
-                    callback.heartbeatTimeout(), now.plus(callback.heartbeatTimeout()), callback.createdAt(),
-                    callback.completedAt(), callback.resultType());
+            CallbackRecord beat = callback.toBuilder()
+                    .heartbeatDeadline(now.plus(callback.heartbeatTimeout()))
+                    .build();
             callbacks.put(beat.id(), beat);
             return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, beat, status);
         }
@@ -534,10 +529,12 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (callback == null || !callback.isOverdue(now)) {
                 return false;
             }
-            callbacks.put(callbackId, new CallbackRecord(callback.id(), callback.executionId(),
-                    callback.operationId(), CallbackStatus.TIMED_OUT, null, error, callback.timeoutAt(),
-                    callback.heartbeatTimeout(), callback.heartbeatDeadline(), callback.createdAt(), now,
-                    callback.resultType()));
+            callbacks.put(callbackId, callback.toBuilder()
+                    .status(CallbackStatus.TIMED_OUT)
+                    .result(null)
+                    .error(error)
+                    .completedAt(now)
+                    .build());
             return true;
         }
     }
@@ -555,14 +552,14 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 return new CancelResult(CancelResult.Outcome.ALREADY_ENDED, e.status());
             }
             if (e.status() == ExecutionStatus.RUNNING) {
-                executions.put(executionId, new Builder(e)
+                executions.put(executionId, e.toBuilder()
                         .cancelReason(e.cancelReason() == null ? why : e.cancelReason())
                         .signals(e.signals() + 1)
                         .updatedAt(now)
                         .build());
                 return new CancelResult(CancelResult.Outcome.REQUESTED, ExecutionStatus.RUNNING);
             }
-            ExecutionRecord done = cancelled(new Builder(e).signals(e.signals() + 1).build(), why, now);
+            ExecutionRecord done = cancelled(e.toBuilder().signals(e.signals() + 1).build(), why, now);
             executions.put(executionId, done);
             signalParent(e, now, new Undo());
             return new CancelResult(CancelResult.Outcome.CANCELLED, done.status());
@@ -612,98 +609,6 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             while (!actions.isEmpty()) {
                 actions.pop().run();
             }
-        }
-    }
-
-    /** Copies an execution row with some fields changed. */
-    private static final class Builder {
-        private final ExecutionRecord e;
-        private ExecutionStatus status;
-        private String output;
-        private ErrorInfo error;
-        private Instant updatedAt;
-        private Instant endedAt;
-        private Instant wakeAt;
-        private String owner;
-        private Instant leaseUntil;
-        private long version;
-        private long signals;
-        private String cancelReason;
-
-        Builder(ExecutionRecord e) {
-            this.e = e;
-            status = e.status();
-            output = e.output();
-            error = e.error();
-            updatedAt = e.updatedAt();
-            endedAt = e.endedAt();
-            wakeAt = e.wakeAt();
-            owner = e.owner();
-            leaseUntil = e.leaseUntil();
-            version = e.version();
-            signals = e.signals();
-            cancelReason = e.cancelReason();
-        }
-
-        Builder status(ExecutionStatus value) {
-            status = value;
-            return this;
-        }
-
-        Builder output(String value) {
-            output = value;
-            return this;
-        }
-
-        Builder error(ErrorInfo value) {
-            error = value;
-            return this;
-        }
-
-        Builder updatedAt(Instant value) {
-            updatedAt = value;
-            return this;
-        }
-
-        Builder endedAt(Instant value) {
-            endedAt = value;
-            return this;
-        }
-
-        Builder wakeAt(Instant value) {
-            wakeAt = value;
-            return this;
-        }
-
-        Builder owner(String value) {
-            owner = value;
-            return this;
-        }
-
-        Builder leaseUntil(Instant value) {
-            leaseUntil = value;
-            return this;
-        }
-
-        Builder version(long value) {
-            version = value;
-            return this;
-        }
-
-        Builder signals(long value) {
-            signals = value;
-            return this;
-        }
-
-        Builder cancelReason(String value) {
-            cancelReason = value;
-            return this;
-        }
-
-        ExecutionRecord build() {
-            return new ExecutionRecord(e.id(), e.name(), e.function(), status, e.input(), output, error,
-                    e.createdAt(), updatedAt, endedAt, wakeAt, owner, leaseUntil, version, signals, cancelReason,
-                    e.timeoutAt(), e.parentId());
         }
     }
 }
