@@ -9,7 +9,6 @@ import static dev.cairn.jdbc.Rows.readCallback;
 import static dev.cairn.jdbc.Rows.setError;
 import static dev.cairn.jdbc.Rows.setInstant;
 
-import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.internal.UserText;
@@ -17,6 +16,8 @@ import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.StoreRules;
+import dev.cairn.spi.StoreRules.CallbackCheck;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,38 +95,23 @@ final class CallbacksTable {
     }
 
     CallbackUpdate complete(CallbackCompletion completion) {
-        Objects.requireNonNull(completion, "completion");
-        Objects.requireNonNull(completion.now(), "completion.now");
-        if (completion.status() != CallbackStatus.SUCCEEDED && completion.status() != CallbackStatus.FAILED) {
-            throw new IllegalArgumentException("a callback completes SUCCEEDED or FAILED, not " + completion.status());
-        }
+        StoreRules.checkCompletion(completion);
         String id = completion.callbackId();
         return tx.inTransaction("complete callback " + UserText.quote(id), c -> {
-            Optional<CallbackRecord> found = select(c, id, true);
-            if (found.isEmpty()) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
+            CallbackRecord callback = select(c, id, true).orElse(null);
+            ExecutionRecord execution = callback == null ? null
+                    : executions.select(c, callback.executionId(), true).orElse(null);
+            ExecutionStatus status = execution == null ? null : execution.status();
+            CallbackCheck check = StoreRules.checkCallback(callback, status, completion.now());
+            if (check == CallbackCheck.TIME_OUT) {
+                return timeOut(c, callback, execution, completion.now());
             }
-            CallbackRecord callback = found.get();
-            Optional<ExecutionRecord> execution = executions.select(c, callback.executionId(), true);
-            ExecutionStatus status = execution.map(ExecutionRecord::status).orElse(null);
-            if (callback.status() != CallbackStatus.PENDING) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
+            if (check != CallbackCheck.APPLY) {
+                return check.unchanged(callback, status);
             }
-            if (status == null || status.isTerminal()) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
-            }
-            if (callback.isOverdue(completion.now())) {
-                return timeOut(c, callback, execution.get(), completion.now());
-            }
-            boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
-            CallbackRecord done = callback.toBuilder()
-                    .status(completion.status())
-                    .result(succeeded ? completion.result() : null)
-                    .error(succeeded ? null : completion.error())
-                    .completedAt(ms(completion.now()))
-                    .build();
+            CallbackRecord done = StoreRules.completed(callback, completion, ms(completion.now()));
             updateOutcome(c, done);
-            ExecutionStatus after = executions.signal(c, execution.get(), completion.now());
+            ExecutionStatus after = executions.signal(c, execution, completion.now());
             return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, after);
         });
     }
@@ -133,22 +119,17 @@ final class CallbacksTable {
     CallbackUpdate heartbeat(String callbackId, Instant now) {
         Objects.requireNonNull(now, "now");
         return tx.inTransaction("heartbeat callback " + UserText.quote(callbackId), c -> {
-            Optional<CallbackRecord> found = select(c, callbackId, true);
-            if (found.isEmpty()) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
+            CallbackRecord callback = select(c, callbackId, true).orElse(null);
+            // The execution is locked only if the callback is overdue: then it may be signalled, as it times out.
+            ExecutionRecord execution = callback == null ? null
+                    : executions.select(c, callback.executionId(), callback.isOverdue(now)).orElse(null);
+            ExecutionStatus status = execution == null ? null : execution.status();
+            CallbackCheck check = StoreRules.checkCallback(callback, status, now);
+            if (check == CallbackCheck.TIME_OUT) {
+                return timeOut(c, callback, execution, now);
             }
-            CallbackRecord callback = found.get();
-            Optional<ExecutionRecord> execution = executions.select(c, callback.executionId(),
-                    callback.isOverdue(now));
-            ExecutionStatus status = execution.map(ExecutionRecord::status).orElse(null);
-            if (callback.status() != CallbackStatus.PENDING) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
-            }
-            if (status == null || status.isTerminal()) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
-            }
-            if (callback.isOverdue(now)) {
-                return timeOut(c, callback, execution.get(), now);
+            if (check != CallbackCheck.APPLY) {
+                return check.unchanged(callback, status);
             }
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);

@@ -21,6 +21,8 @@ import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore.CreateResult;
 import dev.cairn.spi.NewExecution;
+import dev.cairn.spi.StoreRules;
+import dev.cairn.spi.StoreRules.Signalled;
 import dev.cairn.spi.Transition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -49,9 +51,8 @@ import java.util.TreeSet;
  */
 final class ExecutionsTable {
 
-    static final String CANCELLED_ERROR_TYPE = "Cancelled";
-    static final String DEFAULT_CANCEL_REASON = "cancelled";
-
+    // The status and wake-up after a signal are computed in Java (StoreRules.Signalled) from a locked row, not in
+    // SQL, whose SET clauses MySQL evaluates in order.
     private static final String SIGNAL_SQL = "UPDATE {executions}"
             + " SET signals = signals + ?, wake_at = ?, updated_at = ?, status = ? WHERE id = ?";
 
@@ -355,7 +356,7 @@ final class ExecutionsTable {
 
     CancelResult cancel(String executionId, String reason, Instant now) {
         Objects.requireNonNull(now, "now");
-        String why = reason == null ? DEFAULT_CANCEL_REASON : reason;
+        String why = StoreRules.cancelReason(reason);
         return tx.inTransaction("cancel execution " + UserText.quote(executionId), c -> {
             // The parent (signalled below) sorts before its child: lock both now, in id order.
             Set<String> toLock = new TreeSet<>(parentsOf(c, List.of(executionId)).values());
@@ -364,14 +365,8 @@ final class ExecutionsTable {
             // A locking read, so that it sees the row as it is now: a plain read may see the snapshot of the
             // transaction's first read (MySQL and MariaDB), taken before the lock.
             Optional<ExecutionRecord> found = select(c, executionId, true);
-            if (found.isEmpty()) {
-                return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
-            }
-            ExecutionStatus status = found.get().status();
-            if (status.isTerminal()) {
-                return new CancelResult(CancelResult.Outcome.ALREADY_ENDED, status);
-            }
-            if (status == ExecutionStatus.RUNNING) {
+            CancelResult result = StoreRules.cancel(found.map(ExecutionRecord::status).orElse(null));
+            if (result.outcome() == CancelResult.Outcome.REQUESTED) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
                         + " SET cancel_reason = COALESCE(cancel_reason, ?), signals = signals + 1, updated_at = ?"
                         + " WHERE id = ?")) {
@@ -380,27 +375,27 @@ final class ExecutionsTable {
                     ps.setString(3, executionId);
                     ps.executeUpdate();
                 }
-                return new CancelResult(CancelResult.Outcome.REQUESTED, ExecutionStatus.RUNNING);
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
-                    + " SET signals = signals + 1, output = NULL, error_type = ?, error_message = ?,"
-                    + " error_stack = NULL, wake_at = NULL, owner = NULL, lease_until = NULL, ended_at = ?,"
-                    + " updated_at = ?, status = 'CANCELLED' WHERE id = ?")) {
-                ps.setString(1, CANCELLED_ERROR_TYPE);
-                ps.setString(2, why);
-                setInstant(ps, 3, now);
-                setInstant(ps, 4, now);
-                ps.setString(5, executionId);
-                ps.executeUpdate();
-            }
-            String parentId = found.get().parentId();
-            if (parentId != null) {
-                Optional<ExecutionRecord> parent = select(c, parentId, true);
-                if (parent.isPresent() && !parent.get().status().isTerminal()) {
-                    signal(c, parent.get(), now);
+            } else if (result.outcome() == CancelResult.Outcome.CANCELLED) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
+                        + " SET signals = signals + 1, output = NULL, error_type = ?, error_message = ?,"
+                        + " error_stack = NULL, wake_at = NULL, owner = NULL, lease_until = NULL, ended_at = ?,"
+                        + " updated_at = ?, status = 'CANCELLED' WHERE id = ?")) {
+                    ps.setString(1, StoreRules.CANCELLED_ERROR_TYPE);
+                    ps.setString(2, why);
+                    setInstant(ps, 3, now);
+                    setInstant(ps, 4, now);
+                    ps.setString(5, executionId);
+                    ps.executeUpdate();
+                }
+                String parentId = found.get().parentId();
+                if (parentId != null) {
+                    Optional<ExecutionRecord> parent = select(c, parentId, true);
+                    if (parent.isPresent() && !parent.get().status().isTerminal()) {
+                        signal(c, parent.get(), now);
+                    }
                 }
             }
-            return new CancelResult(CancelResult.Outcome.CANCELLED, ExecutionStatus.CANCELLED);
+            return result;
         });
     }
 
@@ -493,30 +488,13 @@ final class ExecutionsTable {
     // ------------------------------------------------------------------------------------------------------------
     // Signals
 
-    /**
-     * The status and wake-up of an execution after a signal: a suspended execution becomes pending and due at
-     * {@code now}; a pending one that was due later (or only on a signal) is made due at {@code now}; others
-     * keep theirs. Computed here from a locked row, not in SQL, whose SET clauses MySQL evaluates in order.
-     */
-    record Signalled(ExecutionStatus status, Instant wakeAt) {
-        Signalled signal(Instant now) {
-            if (status == ExecutionStatus.SUSPENDED) {
-                return new Signalled(ExecutionStatus.PENDING, now);
-            }
-            if (status == ExecutionStatus.PENDING && (wakeAt == null || wakeAt.isAfter(now))) {
-                return new Signalled(status, now);
-            }
-            return this;
-        }
-    }
-
     /** {@code count} signals counted on execution {@code id}, which they leave as {@code state}, at {@code now}. */
     record SignalUpdate(String id, int count, Signalled state, Instant now) {
     }
 
     /** Counts one signal on a locked execution row (see {@link Signalled}). @return the status after it */
     ExecutionStatus signal(Connection c, ExecutionRecord e, Instant now) throws SQLException {
-        Signalled state = new Signalled(e.status(), e.wakeAt()).signal(now);
+        Signalled state = Signalled.of(e).signal(now);
         try (PreparedStatement ps = c.prepareStatement(SIGNAL_SQL.replace("{executions}", executions))) {
             bindSignal(ps, new SignalUpdate(e.id(), 1, state, now));
             ps.executeUpdate();
@@ -558,7 +536,7 @@ final class ExecutionsTable {
                 + " error_stack = NULL, wake_at = NULL, owner = NULL, lease_until = NULL, ended_at = ?,"
                 + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING'")) {
             for (Checkpoint cp : checkpoints) {
-                ps.setString(1, CANCELLED_ERROR_TYPE);
+                ps.setString(1, StoreRules.CANCELLED_ERROR_TYPE);
                 setInstant(ps, 2, cp.now());
                 setInstant(ps, 3, cp.now());
                 ps.setString(4, cp.executionId());

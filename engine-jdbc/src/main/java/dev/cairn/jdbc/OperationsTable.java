@@ -12,7 +12,6 @@ import dev.cairn.spi.History;
 import dev.cairn.spi.OperationRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

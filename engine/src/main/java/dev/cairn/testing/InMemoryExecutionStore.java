@@ -15,6 +15,7 @@ import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.History;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.StoreRules;
 import dev.cairn.spi.Transition;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -44,12 +45,6 @@ import java.util.Set;
  * <p>Instants are kept exactly as given (a database store may round them to milliseconds).
  */
 public final class InMemoryExecutionStore implements ExecutionStore {
-
-    /** The error type a store records when it ends an execution because of a cancel request. */
-    static final String CANCELLED_ERROR_TYPE = "Cancelled";
-
-    /** The reason recorded when a cancel request gives none. */
-    static final String DEFAULT_CANCEL_REASON = "cancelled";
 
     private final Object lock = new Object();
     private final Map<String, ExecutionRecord> executions = new HashMap<>();
@@ -421,7 +416,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     private static ExecutionRecord cancelled(ExecutionRecord e, String reason, Instant now) {
         return e.toBuilder()
                 .status(ExecutionStatus.CANCELLED)
-                .error(ErrorInfo.of(CANCELLED_ERROR_TYPE, reason))
+                .error(StoreRules.cancelledError(reason))
                 .output(null)
                 .wakeAt(null)
                 .owner(null)
@@ -433,34 +428,19 @@ public final class InMemoryExecutionStore implements ExecutionStore {
 
     @Override
     public CallbackUpdate completeCallback(CallbackCompletion completion) {
-        Objects.requireNonNull(completion, "completion");
-        Objects.requireNonNull(completion.now(), "completion.now");
-        if (completion.status() != CallbackStatus.SUCCEEDED && completion.status() != CallbackStatus.FAILED) {
-            throw new IllegalArgumentException("a callback completes SUCCEEDED or FAILED, not " + completion.status());
-        }
+        StoreRules.checkCompletion(completion);
         synchronized (lock) {
             CallbackRecord callback = callbacks.get(completion.callbackId());
-            if (callback == null) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
-            }
-            ExecutionRecord e = executions.get(callback.executionId());
+            ExecutionRecord e = callback == null ? null : executions.get(callback.executionId());
             ExecutionStatus status = e == null ? null : e.status();
-            if (callback.status() != CallbackStatus.PENDING) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
-            }
-            if (e == null || status.isTerminal()) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
-            }
-            if (callback.isOverdue(completion.now())) {
+            StoreRules.CallbackCheck check = StoreRules.checkCallback(callback, status, completion.now());
+            if (check == StoreRules.CallbackCheck.TIME_OUT) {
                 return timeOut(callback, e, completion.now());
             }
-            boolean succeeded = completion.status() == CallbackStatus.SUCCEEDED;
-            CallbackRecord done = callback.toBuilder()
-                    .status(completion.status())
-                    .result(succeeded ? completion.result() : null)
-                    .error(succeeded ? null : completion.error())
-                    .completedAt(completion.now())
-                    .build();
+            if (check != StoreRules.CallbackCheck.APPLY) {
+                return check.unchanged(callback, status);
+            }
+            CallbackRecord done = StoreRules.completed(callback, completion, completion.now());
             callbacks.put(done.id(), done);
             ExecutionRecord signalled = signal(e, completion.now());
             executions.put(signalled.id(), signalled);
@@ -468,18 +448,15 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         }
     }
 
-    /**
-     * Counts a signal: a suspended execution becomes pending and due at {@code now}; a pending one that was due
-     * later (or only on a signal) is made due at {@code now} too.
-     */
+    /** Counts a signal at {@code now}, which changes the status and wake-up as {@link StoreRules.Signalled} says. */
     private static ExecutionRecord signal(ExecutionRecord e, Instant now) {
-        ExecutionRecord.Builder b = e.toBuilder().signals(e.signals() + 1).updatedAt(now);
-        if (e.status() == ExecutionStatus.SUSPENDED) {
-            b.status(ExecutionStatus.PENDING).wakeAt(now);
-        } else if (e.status() == ExecutionStatus.PENDING && (e.wakeAt() == null || e.wakeAt().isAfter(now))) {
-            b.wakeAt(now);
-        }
-        return b.build();
+        StoreRules.Signalled after = StoreRules.Signalled.of(e).signal(now);
+        return e.toBuilder()
+                .signals(e.signals() + 1)
+                .updatedAt(now)
+                .status(after.status())
+                .wakeAt(after.wakeAt())
+                .build();
     }
 
     @Override
@@ -487,19 +464,14 @@ public final class InMemoryExecutionStore implements ExecutionStore {
         Objects.requireNonNull(now, "now");
         synchronized (lock) {
             CallbackRecord callback = callbacks.get(callbackId);
-            if (callback == null) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
-            }
-            ExecutionRecord e = executions.get(callback.executionId());
+            ExecutionRecord e = callback == null ? null : executions.get(callback.executionId());
             ExecutionStatus status = e == null ? null : e.status();
-            if (callback.status() != CallbackStatus.PENDING) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.ALREADY_COMPLETED, callback, status);
-            }
-            if (e == null || status.isTerminal()) {
-                return new CallbackUpdate(CallbackUpdate.Outcome.EXECUTION_ENDED, callback, status);
-            }
-            if (callback.isOverdue(now)) {
+            StoreRules.CallbackCheck check = StoreRules.checkCallback(callback, status, now);
+            if (check == StoreRules.CallbackCheck.TIME_OUT) {
                 return timeOut(callback, e, now);
+            }
+            if (check != StoreRules.CallbackCheck.APPLY) {
+                return check.unchanged(callback, status);
             }
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
@@ -542,27 +514,21 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     @Override
     public CancelResult cancel(String executionId, String reason, Instant now) {
         Objects.requireNonNull(now, "now");
-        String why = reason == null ? DEFAULT_CANCEL_REASON : reason;
+        String why = StoreRules.cancelReason(reason);
         synchronized (lock) {
             ExecutionRecord e = executions.get(executionId);
-            if (e == null) {
-                return new CancelResult(CancelResult.Outcome.NOT_FOUND, null);
-            }
-            if (e.status().isTerminal()) {
-                return new CancelResult(CancelResult.Outcome.ALREADY_ENDED, e.status());
-            }
-            if (e.status() == ExecutionStatus.RUNNING) {
+            CancelResult result = StoreRules.cancel(e == null ? null : e.status());
+            if (result.outcome() == CancelResult.Outcome.REQUESTED) {
                 executions.put(executionId, e.toBuilder()
                         .cancelReason(e.cancelReason() == null ? why : e.cancelReason())
                         .signals(e.signals() + 1)
                         .updatedAt(now)
                         .build());
-                return new CancelResult(CancelResult.Outcome.REQUESTED, ExecutionStatus.RUNNING);
+            } else if (result.outcome() == CancelResult.Outcome.CANCELLED) {
+                executions.put(executionId, cancelled(e.toBuilder().signals(e.signals() + 1).build(), why, now));
+                signalParent(e, now, new Undo());
             }
-            ExecutionRecord done = cancelled(e.toBuilder().signals(e.signals() + 1).build(), why, now);
-            executions.put(executionId, done);
-            signalParent(e, now, new Undo());
-            return new CancelResult(CancelResult.Outcome.CANCELLED, done.status());
+            return result;
         }
     }
 
