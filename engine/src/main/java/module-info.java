@@ -16,6 +16,4 @@ module dev.cairn.engine {
     exports dev.cairn.config;
     exports dev.cairn.spi;
     exports dev.cairn.testing;
-    // The JDBC store quotes user text in its messages as the engine does.
-    exports dev.cairn.internal to dev.cairn.jdbc;
 }

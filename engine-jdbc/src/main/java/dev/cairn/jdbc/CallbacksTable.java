@@ -11,7 +11,6 @@ import static dev.cairn.jdbc.Rows.setInstant;
 
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
-import dev.cairn.internal.UserText;
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
@@ -48,7 +47,7 @@ final class CallbacksTable {
     // Reads
 
     Optional<CallbackRecord> find(String callbackId) {
-        return tx.inTransaction("read callback " + UserText.quote(callbackId), c -> select(c, callbackId, false));
+        return tx.inTransaction("read callback " + StoreRules.quote(callbackId), c -> select(c, callbackId, false));
     }
 
     List<CallbackRecord> loadAll(String executionId) {
@@ -97,7 +96,7 @@ final class CallbacksTable {
     CallbackUpdate complete(CallbackCompletion completion) {
         StoreRules.checkCompletion(completion);
         String id = completion.callbackId();
-        return tx.inTransaction("complete callback " + UserText.quote(id), c -> {
+        return tx.inTransaction("complete callback " + StoreRules.quote(id), c -> {
             CallbackRecord callback = select(c, id, true).orElse(null);
             ExecutionRecord execution = callback == null ? null
                     : executions.select(c, callback.executionId(), true).orElse(null);
@@ -118,7 +117,7 @@ final class CallbacksTable {
 
     CallbackUpdate heartbeat(String callbackId, Instant now) {
         Objects.requireNonNull(now, "now");
-        return tx.inTransaction("heartbeat callback " + UserText.quote(callbackId), c -> {
+        return tx.inTransaction("heartbeat callback " + StoreRules.quote(callbackId), c -> {
             CallbackRecord callback = select(c, callbackId, true).orElse(null);
             // The execution is locked only if the callback is overdue: then it may be signalled, as it times out.
             ExecutionRecord execution = callback == null ? null
@@ -172,7 +171,7 @@ final class CallbacksTable {
 
     boolean expire(String callbackId, ErrorInfo error, Instant now) {
         Objects.requireNonNull(now, "now");
-        return tx.inTransaction("expire callback " + UserText.quote(callbackId), c -> {
+        return tx.inTransaction("expire callback " + StoreRules.quote(callbackId), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + callbacks + " SET status = 'TIMED_OUT',"
                     + " result = NULL, error_type = ?, error_message = ?, error_stack = ?, completed_at = ?"
                     + " WHERE id = ? AND status = 'PENDING' AND (timeout_at <= ? OR heartbeat_deadline <= ?)")) {

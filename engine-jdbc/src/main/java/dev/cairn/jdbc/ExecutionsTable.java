@@ -14,7 +14,6 @@ import static dev.cairn.jdbc.Rows.setError;
 import static dev.cairn.jdbc.Rows.setInstant;
 
 import dev.cairn.ExecutionStatus;
-import dev.cairn.internal.UserText;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.DueExecution;
@@ -156,7 +155,7 @@ final class ExecutionsTable {
     // Claims and leases
 
     Optional<ExecutionRecord> find(String executionId) {
-        return tx.inTransaction("read execution " + UserText.quote(executionId),
+        return tx.inTransaction("read execution " + StoreRules.quote(executionId),
                 c -> select(c, executionId, false));
     }
 
@@ -166,7 +165,7 @@ final class ExecutionsTable {
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(leaseNow, "leaseNow");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
-        return tx.inTransaction("claim execution " + UserText.quote(executionId), c -> {
+        return tx.inTransaction("claim execution " + StoreRules.quote(executionId), c -> {
             int updated;
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
                     + " SET status = 'RUNNING', owner = ?, lease_until = ?, version = version + 1,"
@@ -357,7 +356,7 @@ final class ExecutionsTable {
     CancelResult cancel(String executionId, String reason, Instant now) {
         Objects.requireNonNull(now, "now");
         String why = StoreRules.cancelReason(reason);
-        return tx.inTransaction("cancel execution " + UserText.quote(executionId), c -> {
+        return tx.inTransaction("cancel execution " + StoreRules.quote(executionId), c -> {
             // The parent (signalled below) sorts before its child: lock both now, in id order.
             Set<String> toLock = new TreeSet<>(parentsOf(c, List.of(executionId)).values());
             toLock.add(executionId);

@@ -1,6 +1,6 @@
 package dev.cairn.jdbc;
 
-import dev.cairn.CompositionContractTest;
+import dev.cairn.contract.CompositionContractTest;
 import dev.cairn.spi.ExecutionStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

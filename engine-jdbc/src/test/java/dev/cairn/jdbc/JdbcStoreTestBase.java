@@ -11,7 +11,7 @@ import dev.cairn.ExecutionStatus;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.ExecutionRecord;
-import dev.cairn.spi.ExecutionStoreContractTest;
+import dev.cairn.contract.ExecutionStoreContractTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,6 @@
 package dev.cairn.jdbc;
 
-import dev.cairn.CompositionContractTest;
+import dev.cairn.contract.CompositionContractTest;
 import dev.cairn.spi.ExecutionStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -26,6 +26,14 @@ public final class StoreRules {
     private StoreRules() {
     }
 
+    /**
+     * {@code text} as a store's message may quote it: whole if it is at most 200 characters, else its first 200 and
+     * its length. Ids and names come from users, and a message must not echo a megabyte of one.
+     */
+    public static String quote(String text) {
+        return dev.cairn.internal.UserText.quote(text);
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Signals
 

@@ -5,7 +5,7 @@ import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
-import dev.cairn.spi.ForwardingStore;
+import dev.cairn.contract.ForwardingStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

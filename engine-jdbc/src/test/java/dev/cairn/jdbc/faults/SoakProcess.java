@@ -114,9 +114,14 @@ final class SoakProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        kill();
-        proxy.close();
+    public void close() {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            proxy.close();
+        }
     }
 
     private void read(Process p, AtomicInteger answers, CountDownLatch started) {

@@ -1,7 +1,12 @@
-package dev.cairn;
+package dev.cairn.contract;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.cairn.DurableEngine;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.StartOptions;
+import dev.cairn.UnknownExecutionException;
 import dev.cairn.config.RetryStrategies;
 import dev.cairn.config.StepConfig;
 import dev.cairn.spi.ExecutionStore;
@@ -17,6 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
  * closed after each test, and the usual waits. Subclasses say how to open a store.
  */
 public abstract class EngineContractSupport {
+
+    /** For subclasses, one per store. */
+    protected EngineContractSupport() {
+    }
 
     /** A fresh, empty store, once per test. */
     protected abstract ExecutionStore openStore();

@@ -1,4 +1,4 @@
-package dev.cairn;
+package dev.cairn.contract;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.CallbackAlreadyCompletedException;
+import dev.cairn.CallbackStatus;
+import dev.cairn.CallbackTimeoutException;
+import dev.cairn.DurableCallback;
+import dev.cairn.DurableEngine;
+import dev.cairn.EngineClosedException;
+import dev.cairn.ExecutionFailedException;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.OperationDescription;
+import dev.cairn.OperationFailedException;
+import dev.cairn.OperationStatus;
+import dev.cairn.OperationType;
+import dev.cairn.SerializationException;
+import dev.cairn.StartOptions;
+import dev.cairn.StepFailedException;
+import dev.cairn.StepTimeoutException;
+import dev.cairn.UnknownCallbackException;
+import dev.cairn.UnknownExecutionException;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.config.RetryStrategies;
 import dev.cairn.config.StepConfig;
@@ -13,7 +32,6 @@ import dev.cairn.config.WaitForConditionConfig;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionStore;
-import dev.cairn.spi.ForwardingStore;
 import dev.cairn.spi.OperationRecord;
 import dev.cairn.spi.WriteRejectedException;
 import dev.cairn.testing.VirtualClock;
@@ -33,6 +51,10 @@ import org.junit.jupiter.api.Test;
  * through the {@link VirtualClock}.
  */
 public abstract class FailureContractTest extends EngineContractSupport {
+
+    /** For subclasses, one per store. */
+    protected FailureContractTest() {
+    }
 
     private final List<CountDownLatch> toRelease = new ArrayList<>();
 

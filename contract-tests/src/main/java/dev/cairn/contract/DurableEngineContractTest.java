@@ -1,4 +1,4 @@
-package dev.cairn;
+package dev.cairn.contract;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,34 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.CallbackAlreadyCompletedException;
+import dev.cairn.CallbackDescription;
+import dev.cairn.CallbackFailedException;
+import dev.cairn.CallbackStatus;
+import dev.cairn.CallbackTimeoutException;
+import dev.cairn.DurableCallback;
+import dev.cairn.DurableContext;
+import dev.cairn.DurableEngine;
+import dev.cairn.DurableFunction;
+import dev.cairn.DurableWorkflow;
+import dev.cairn.EngineClosedException;
+import dev.cairn.ExecutionAlreadyExistsException;
+import dev.cairn.ExecutionDescription;
+import dev.cairn.ExecutionFailedException;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.NonDeterministicExecutionException;
+import dev.cairn.OperationDescription;
+import dev.cairn.OperationStatus;
+import dev.cairn.OperationType;
+import dev.cairn.ResultNotReadyException;
+import dev.cairn.SerializationException;
+import dev.cairn.StartOptions;
+import dev.cairn.StepFailedException;
+import dev.cairn.StepInterruptedException;
+import dev.cairn.UnknownCallbackException;
+import dev.cairn.UnknownExecutionException;
+import dev.cairn.UnknownFunctionException;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.config.RetryStrategies;
 import dev.cairn.config.StepConfig;
@@ -35,6 +63,10 @@ import org.junit.jupiter.api.Test;
  * the {@link VirtualClock}; asynchronous outcomes are awaited, never slept for.
  */
 public abstract class DurableEngineContractTest {
+
+    /** For subclasses, one per store. */
+    protected DurableEngineContractTest() {
+    }
 
     /** A fresh, empty store. Called once per test. */
     protected abstract ExecutionStore openStore();

@@ -1,4 +1,4 @@
-package dev.cairn;
+package dev.cairn.contract;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.BatchResult;
+import dev.cairn.CallbackAlreadyCompletedException;
+import dev.cairn.CallbackFailedException;
+import dev.cairn.CancelOptions;
+import dev.cairn.ChildContextFailedException;
+import dev.cairn.ConditionNotMetException;
+import dev.cairn.DurableCallback;
+import dev.cairn.DurableContext;
+import dev.cairn.DurableEngine;
+import dev.cairn.DurableFunction;
+import dev.cairn.DurableFuture;
+import dev.cairn.DurableWorkflow;
+import dev.cairn.ExecutionFailedException;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.InvokeFailedException;
+import dev.cairn.MapFunction;
+import dev.cairn.OperationDescription;
+import dev.cairn.OperationType;
+import dev.cairn.ParallelBranch;
+import dev.cairn.StartOptions;
+import dev.cairn.StepFailedException;
+import dev.cairn.StepFunction;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.config.CompletionConfig;
@@ -32,6 +55,10 @@ import org.junit.jupiter.api.Test;
  * timeouts and cancellation, run against every store. Time moves only through the {@link VirtualClock}.
  */
 public abstract class CompositionContractTest extends EngineContractSupport {
+
+    /** For subclasses, one per store. */
+    protected CompositionContractTest() {
+    }
 
     // ================================================================== child contexts
 

@@ -1,4 +1,4 @@
-package dev.cairn.spi;
+package dev.cairn.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.spi.CallbackCompletion;
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.CancelResult;
+import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.DueExecution;
+import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.History;
+import dev.cairn.spi.NewExecution;
+import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Transition;
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
@@ -43,6 +56,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ExecutionStoreContractTest {
+
+    /** For subclasses, one per store. */
+    protected ExecutionStoreContractTest() {
+    }
 
     protected static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     protected static final Instant L0 = Instant.parse("2031-06-01T12:00:00Z");

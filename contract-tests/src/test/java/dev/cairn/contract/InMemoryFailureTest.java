@@ -1,6 +1,6 @@
-package dev.cairn.testing;
+package dev.cairn.contract;
 
-import dev.cairn.FailureContractTest;
+import dev.cairn.testing.InMemoryExecutionStore;
 import dev.cairn.spi.ExecutionStore;
 
 /** The failure contract on the in-memory store. */

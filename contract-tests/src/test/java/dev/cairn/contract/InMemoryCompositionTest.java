@@ -1,6 +1,6 @@
-package dev.cairn.testing;
+package dev.cairn.contract;
 
-import dev.cairn.CompositionContractTest;
+import dev.cairn.testing.InMemoryExecutionStore;
 import dev.cairn.spi.ExecutionStore;
 
 /** Composition on the in-memory store. */

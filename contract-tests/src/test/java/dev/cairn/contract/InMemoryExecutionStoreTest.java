@@ -1,9 +1,9 @@
-package dev.cairn.testing;
+package dev.cairn.contract;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.testing.InMemoryExecutionStore;
 import dev.cairn.spi.ExecutionStore;
-import dev.cairn.spi.ExecutionStoreContractTest;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory store fulfils the whole store contract. */

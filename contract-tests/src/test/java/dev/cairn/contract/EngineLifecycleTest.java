@@ -1,8 +1,8 @@
-package dev.cairn;
+package dev.cairn.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cairn.spi.ForwardingStore;
+import dev.cairn.DurableEngine;
 import dev.cairn.testing.InMemoryExecutionStore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

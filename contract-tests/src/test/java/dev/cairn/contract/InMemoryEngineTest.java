@@ -1,6 +1,6 @@
-package dev.cairn.testing;
+package dev.cairn.contract;
 
-import dev.cairn.DurableEngineContractTest;
+import dev.cairn.testing.InMemoryExecutionStore;
 import dev.cairn.spi.ExecutionStore;
 
 /** The engine's contract on the in-memory store. */

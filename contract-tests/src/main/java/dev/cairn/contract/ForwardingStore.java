@@ -1,5 +1,17 @@
-package dev.cairn.spi;
+package dev.cairn.contract;
 
+import dev.cairn.spi.CallbackCompletion;
+import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.CancelResult;
+import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.DueExecution;
+import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.ExecutionStore;
+import dev.cairn.spi.History;
+import dev.cairn.spi.NewExecution;
+import dev.cairn.spi.StoreLimits;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import java.time.Instant;
