@@ -36,11 +36,17 @@ final class CallbacksTable {
     private final Tx tx;
     private final String callbacks;
     private final ExecutionsTable executions;
+    private final String insertSql;
+    private final String fencedInsertSql;
 
     CallbacksTable(Tx tx, String prefix, ExecutionsTable executions) {
         this.tx = tx;
         this.callbacks = prefix + "callbacks";
         this.executions = executions;
+        this.insertSql = "INSERT INTO " + callbacks + " (" + CALLBACK_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        this.fencedInsertSql = "INSERT INTO " + callbacks + " (" + CALLBACK_COLUMNS
+                + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" + executions.fence();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -78,18 +84,35 @@ final class CallbacksTable {
     // ------------------------------------------------------------------------------------------------------------
     // Writes
 
-    /** Inserts {@code newCallbacks}, in one batch. */
+    /** Inserts {@code newCallbacks}, in one batch, unfenced: for checkpoints whose fence this transaction holds. */
     void insert(Connection c, List<CallbackRecord> newCallbacks) throws SQLException {
-        if (newCallbacks.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + callbacks + " (" + CALLBACK_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (CallbackRecord cb : newCallbacks) {
                 bindCallback(ps, cb);
                 ps.addBatch();
             }
             checkBatch(ps.executeBatch(), "insert callbacks");
+        }
+    }
+
+    /**
+     * Inserts {@code newCallbacks}, in one batch, each only if the fence of its checkpoint holds ({@link
+     * ExecutionsTable#fence}), which it locks.
+     *
+     * @param versions the version of each callback's checkpoint
+     * @return the update count of each insert: 1 if the fence held, 0 if not, or what the driver reports when it
+     *         does not know
+     */
+    int[] insertFenced(Connection c, List<CallbackRecord> newCallbacks, long[] versions) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(fencedInsertSql)) {
+            for (int k = 0; k < newCallbacks.size(); k++) {
+                CallbackRecord cb = newCallbacks.get(k);
+                bindCallback(ps, cb);
+                ps.setString(15, cb.executionId());
+                ps.setLong(16, versions[k]);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
         }
     }
 

@@ -26,6 +26,14 @@ abstract class Dialect {
         return sql + " LIMIT ?";
     }
 
+    /**
+     * Whether a batch of {@code INSERT ... SELECT} statements runs as one batch. If not, the group commit locks
+     * the rows of its executions first, with one statement that lists them, and then inserts without a fence.
+     */
+    boolean batchesInsertSelect() {
+        return true;
+    }
+
     /** Whether DDL statements take part in transactions (and a failed migration rolls back whole). */
     boolean transactionalDdl() {
         return false;

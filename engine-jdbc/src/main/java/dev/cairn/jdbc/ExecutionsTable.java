@@ -2,12 +2,10 @@ package dev.cairn.jdbc;
 
 import static dev.cairn.jdbc.Rows.EXECUTION_COLUMNS;
 import static dev.cairn.jdbc.Rows.bindExecution;
-import static dev.cairn.jdbc.Rows.bindPadded;
 import static dev.cairn.jdbc.Rows.chunks;
 import static dev.cairn.jdbc.Rows.forEachRow;
 import static dev.cairn.jdbc.Rows.getInstant;
 import static dev.cairn.jdbc.Rows.ms;
-import static dev.cairn.jdbc.Rows.padded;
 import static dev.cairn.jdbc.Rows.placeholders;
 import static dev.cairn.jdbc.Rows.readExecution;
 import static dev.cairn.jdbc.Rows.setError;
@@ -45,8 +43,9 @@ import java.util.TreeSet;
  * The SQL of the executions table: creating executions, claims and leases, reads and lists, cancel, signals,
  * and the locks and conditional updates the {@linkplain GroupCommit group commit} is made of.
  *
- * <p>Transactions that lock several rows of this table lock them in id order ({@code ORDER BY id FOR UPDATE}),
- * so that they cannot deadlock one another.
+ * <p>Every statement that reads or writes given executions names one row by its primary key, so that its plan is
+ * an index lookup whatever the table's size and statistics: several rows are several statements, in a JDBC batch
+ * where the statement allows it. A transaction that locks several given rows locks them in id order.
  */
 final class ExecutionsTable {
 
@@ -63,6 +62,17 @@ final class ExecutionsTable {
         this.tx = tx;
         this.dialect = dialect;
         this.executions = prefix + "executions";
+    }
+
+    /**
+     * The fence a checkpoint's statements carry, as the tail of an {@code INSERT ... SELECT} or the body of an
+     * {@code EXISTS}: it selects the execution's row, and locks it until the commit, only if the execution is still
+     * RUNNING at the version the run claimed with no cancel request. Its two parameters are the execution id and
+     * that version. A statement with this fence writes nothing unless the fence holds, so it needs no separate read.
+     */
+    String fence() {
+        return " FROM " + executions + " WHERE id = ? AND version = ? AND status = 'RUNNING'"
+                + " AND cancel_reason IS NULL FOR UPDATE";
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -222,6 +232,11 @@ final class ExecutionsTable {
         });
     }
 
+    /**
+     * Renews the leases of those of {@code executionIds} that {@code owner} still holds: one batch of single-row
+     * updates by primary key, in id order, whose plans cannot degrade however large the table grows. The caller
+     * keeps renewals and group commits of one store apart (see {@link JdbcExecutionStore#renewLeases}).
+     */
     Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
@@ -231,27 +246,30 @@ final class ExecutionsTable {
         }
         return tx.inTransaction("renew the leases of " + owner, c -> {
             Set<String> renewed = new LinkedHashSet<>();
-            for (List<String> chunk : chunks(ids)) {
-                // Lock first, in id order, as the group commit's fence does: two transactions that lock rows of
-                // the executions table always take them in the same order, so they cannot deadlock.
-                List<String> held = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + executions + " WHERE id IN ("
-                        + placeholders(padded(chunk.size())) + ") AND status = 'RUNNING' AND owner = ?"
-                        + " ORDER BY id FOR UPDATE")) {
-                    int i = bindPadded(ps, 1, chunk);
-                    ps.setString(i, owner);
-                    forEachRow(ps, rs -> held.add(rs.getString(1)));
-                }
-                if (held.isEmpty()) {
-                    continue;
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET lease_until = ?"
-                        + " WHERE id IN (" + placeholders(padded(held.size())) + ")")) {
+            List<String> unsure = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET lease_until = ?"
+                    + " WHERE id = ? AND status = 'RUNNING' AND owner = ?")) {
+                for (String id : ids) {
                     setInstant(ps, 1, leaseUntil);
-                    bindPadded(ps, 2, held);
-                    ps.executeUpdate();
+                    ps.setString(2, id);
+                    ps.setString(3, owner);
+                    ps.addBatch();
                 }
-                renewed.addAll(held);
+                int[] counts = ps.executeBatch();
+                for (int k = 0; k < counts.length; k++) {
+                    if (counts[k] > 0) {
+                        renewed.add(ids.get(k));
+                    } else if (counts[k] != 0) {
+                        unsure.add(ids.get(k)); // the driver did not say: read the row
+                    }
+                }
+            }
+            for (String id : unsure) {
+                Optional<ExecutionRecord> row = select(c, id, false);
+                if (row.isPresent() && row.get().status() == ExecutionStatus.RUNNING
+                        && owner.equals(row.get().owner()) && leaseUntil.equals(row.get().leaseUntil())) {
+                    renewed.add(id);
+                }
             }
             return Set.copyOf(renewed);
         });
@@ -358,9 +376,13 @@ final class ExecutionsTable {
         String why = StoreRules.cancelReason(reason);
         return tx.inTransaction("cancel execution " + StoreRules.quote(executionId), c -> {
             // The parent (signalled below) sorts before its child: lock both now, in id order.
-            Set<String> toLock = new TreeSet<>(parentsOf(c, List.of(executionId)).values());
+            Set<String> toLock = new TreeSet<>();
+            String invoker = parentOf(c, executionId);
+            if (invoker != null) {
+                toLock.add(invoker);
+            }
             toLock.add(executionId);
-            lockFenceRows(c, toLock);
+            lockFences(c, toLock);
             // A locking read, so that it sees the row as it is now: a plain read may see the snapshot of the
             // transaction's first read (MySQL and MariaDB), taken before the lock.
             Optional<ExecutionRecord> found = select(c, executionId, true);
@@ -422,63 +444,79 @@ final class ExecutionsTable {
     }
 
     /**
-     * The parents of those of {@code childIds} that were started by {@code invoke}, by child id. A parent id never
-     * changes, so it is read without a lock.
+     * The execution that started {@code childId} by {@code invoke}, or {@code null}. A parent id never changes, so
+     * it is read without a lock.
      */
-    Map<String, String> parentsOf(Connection c, List<String> childIds) throws SQLException {
-        Map<String, String> parentOf = new HashMap<>();
-        if (childIds.isEmpty()) {
-            return parentOf;
-        }
-        for (List<String> chunk : chunks(List.copyOf(new TreeSet<>(childIds)))) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, parent_id FROM " + executions
-                    + " WHERE parent_id IS NOT NULL AND id IN (" + placeholders(padded(chunk.size())) + ")")) {
-                bindPadded(ps, 1, chunk);
-                forEachRow(ps, rs -> parentOf.put(rs.getString(1), rs.getString(2)));
+    String parentOf(Connection c, String childId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT parent_id FROM " + executions + " WHERE id = ?")) {
+            ps.setString(1, childId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         }
-        return parentOf;
     }
 
-    /** The fence columns of a locked execution row. */
-    record FenceRow(ExecutionStatus status, long version, String cancelReason) {
+    /** The fence columns of a locked execution row, and its wake-up (what a signal needs). */
+    record FenceRow(ExecutionStatus status, long version, String cancelReason, Instant wakeAt) {
+
+        /** Whether a checkpoint of a run that claimed {@code claimed} may be applied, cancel requests aside. */
+        boolean heldAt(long claimed) {
+            return status == ExecutionStatus.RUNNING && version == claimed;
+        }
+
+        Signalled signalled() {
+            return new Signalled(status, wakeAt);
+        }
     }
 
     /**
-     * Locks the rows of {@code ids} and reads their fence columns. Rows are locked in id order ({@code ORDER BY id
-     * FOR UPDATE}: the lock is taken as each sorted row is returned), the order every transaction of this store
-     * that locks several execution rows follows, so that concurrent group commits and lease renewals cannot
-     * deadlock.
+     * Locks the row of {@code id} and reads its fence columns, or returns {@code null} if there is no such row. A
+     * single-row statement by primary key: its plan is an index lookup whatever the table's size or statistics.
      */
-    Map<String, FenceRow> lockFenceRows(Connection c, Collection<String> ids) throws SQLException {
+    FenceRow lockFence(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status, version, cancel_reason, wake_at FROM "
+                + executions + " WHERE id = ? FOR UPDATE")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new FenceRow(ExecutionStatus.valueOf(rs.getString(1)), rs.getLong(2),
+                        rs.getString(3), getInstant(rs, 4)) : null;
+            }
+        }
+    }
+
+    /**
+     * Locks the rows of {@code ids} with one statement per {@value Rows#IN_LIST_CHUNK} ids, in id order ({@code
+     * ORDER BY id FOR UPDATE} locks each row as it is returned), and reads their fence columns, by id. Only for a
+     * database that plans each statement as it runs it ({@link Dialect#batchesInsertSelect}): a plan cached for
+     * one length of list could not serve another.
+     */
+    Map<String, FenceRow> lockFencesListed(Connection c, Collection<String> ids) throws SQLException {
         Map<String, FenceRow> rows = new HashMap<>();
-        List<String> distinct = List.copyOf(new TreeSet<>(ids));
-        for (List<String> chunk : chunks(distinct)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, cancel_reason FROM "
-                    + executions + " WHERE id IN (" + placeholders(padded(chunk.size())) + ") ORDER BY id FOR UPDATE")) {
-                bindPadded(ps, 1, chunk);
-                forEachRow(ps, rs -> rows.put(rs.getString(1),
-                        new FenceRow(ExecutionStatus.valueOf(rs.getString(2)), rs.getLong(3), rs.getString(4))));
-            }
-        }
-        return rows;
-    }
-
-    /**
-     * Locks the rows of {@code ids} (distinct and sorted), in id order, and reads what a signal needs of them: their
-     * status and wake-up, by id.
-     */
-    Map<String, Signalled> lockForSignal(Connection c, List<String> ids) throws SQLException {
-        Map<String, Signalled> rows = new HashMap<>();
-        for (List<String> chunk : chunks(ids)) {
+        for (List<String> chunk : chunks(List.copyOf(new TreeSet<>(ids)))) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, version, cancel_reason, wake_at FROM "
                     + executions + " WHERE id IN (" + placeholders(chunk.size()) + ") ORDER BY id FOR UPDATE")) {
                 int k = 1;
                 for (String id : chunk) {
                     ps.setString(k++, id);
                 }
-                forEachRow(ps, rs -> rows.put(rs.getString(1),
-                        new Signalled(ExecutionStatus.valueOf(rs.getString(2)), getInstant(rs, 5))));
+                forEachRow(ps, rs -> rows.put(rs.getString(1), new FenceRow(ExecutionStatus.valueOf(rs.getString(2)),
+                        rs.getLong(3), rs.getString(4), getInstant(rs, 5))));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Locks the rows of {@code ids} one by one, in id order, and reads their fence columns, by id: a parent before
+     * the executions it invoked (a child's id extends its parent's), the order in which every transaction of this
+     * store that locks several given execution rows takes them.
+     */
+    Map<String, FenceRow> lockFences(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, FenceRow> rows = new HashMap<>();
+        for (String id : new TreeSet<>(ids)) {
+            FenceRow row = lockFence(c, id);
+            if (row != null) {
+                rows.put(id, row);
             }
         }
         return rows;
@@ -548,14 +586,15 @@ final class ExecutionsTable {
 
     /**
      * Applies the transitions of {@code checkpoints}, in one batch, where the execution is still RUNNING at the
-     * checkpoint's version and, for {@code suspensions}, no signal arrived since the run began.
+     * checkpoint's version with no cancel request and, for {@code suspensions}, no signal arrived since the run
+     * began: each statement is its own fence.
      *
      * @return the update count of each checkpoint's statement, as the driver reports it
      */
     int[] transition(Connection c, List<Checkpoint> checkpoints, boolean suspensions) throws SQLException {
         String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
                 + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
-                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING'";
+                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING' AND cancel_reason IS NULL";
         try (PreparedStatement ps = c.prepareStatement(suspensions ? transition + " AND signals = ?" : transition)) {
             for (Checkpoint cp : checkpoints) {
                 bindTransition(ps, cp);

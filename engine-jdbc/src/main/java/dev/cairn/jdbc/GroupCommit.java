@@ -27,21 +27,44 @@ import java.util.TreeSet;
 /**
  * The group commit: a batch of checkpoints applied in one transaction, with one JDBC batch per kind of statement
  * (see {@link JdbcExecutionStore#commit}). The statements are those of the {@link ExecutionsTable}, the
- * {@link OperationsTable} and the {@link CallbacksTable}; this class decides which checkpoints pass the fence,
- * in which order the statements run, and what each checkpoint's outcome is.
+ * {@link OperationsTable} and the {@link CallbacksTable}; this class decides in which order they run and what
+ * each checkpoint's outcome is.
+ *
+ * <p>There is no separate fence read: each statement of a checkpoint carries the fence ({@link
+ * ExecutionsTable#fence}) and writes only if it holds, locking the execution's row as it does. Its update count
+ * tells whether the fence held. Only when a statement wrote nothing does the commit read the row (one locking
+ * single-row read) to learn why: the execution was claimed away or ended (FENCED), or a cancel request is pending
+ * (the execution is cancelled here), or, for a suspension, a signal arrived (SIGNALLED). A checkpoint of a run
+ * that goes on therefore costs its inserts alone, in the batch it shares with the other runs' checkpoints.
  */
 final class GroupCommit {
+
+    /** What is known of a checkpoint's fence as its statements run. */
+    private enum Fence {
+        /** No statement has said yet (or the driver did not say). */
+        UNKNOWN,
+        /** A statement wrote: the fence holds, and this transaction holds the row's lock. */
+        HOLDS,
+        /** A statement wrote nothing where it must have written if the fence held: read the row to learn why. */
+        FAILED,
+        /** The checkpoint's outcome is decided; its remaining statements are skipped. */
+        DECIDED
+    }
 
     private final Tx tx;
     private final ExecutionsTable executions;
     private final OperationsTable operations;
     private final CallbacksTable callbacks;
+    /** Whether inserts carry the fence; if not, the rows are locked first ({@link Dialect#batchesInsertSelect}). */
+    private final boolean fencedInserts;
 
-    GroupCommit(Tx tx, ExecutionsTable executions, OperationsTable operations, CallbacksTable callbacks) {
+    GroupCommit(Tx tx, ExecutionsTable executions, OperationsTable operations, CallbacksTable callbacks,
+                boolean fencedInserts) {
         this.tx = tx;
         this.executions = executions;
         this.operations = operations;
         this.callbacks = callbacks;
+        this.fencedInserts = fencedInserts;
     }
 
     List<CommitOutcome> commit(List<Checkpoint> batch) {
@@ -64,208 +87,376 @@ final class GroupCommit {
         return tx.inTransaction("commit " + batch.size() + " checkpoint(s)", c -> {
             CommitOutcome[] outcomes = new CommitOutcome[batch.size()];
             for (List<Integer> round : rounds) {
-                commitRound(c, batch, round, outcomes);
+                new Round(c, batch, round, outcomes).commit();
             }
             return List.of(outcomes);
         });
     }
 
-    private void commitRound(Connection c, List<Checkpoint> batch, List<Integer> round, CommitOutcome[] outcomes)
-            throws SQLException {
-        // 1. Fences: lock the executions' rows, in id order so that concurrent group commits lock in the same order,
-        // and check that each is still RUNNING at the checkpoint's version with no cancel request. A lock rather than
-        // an update: it writes less, and no claim can slip in before the commit. The transitions below check the
-        // version again as they write.
-        List<Integer> order = new ArrayList<>(round);
-        order.sort(Comparator.comparing(i -> batch.get(i).executionId()));
-        List<Integer> accepted = new ArrayList<>();
-        List<Integer> toCancel = new ArrayList<>();
-        // The parents of executions that end here are signalled below: lock them now, with the rest and in the
-        // same order, rather than after (a parent's id sorts before its children's).
-        Set<String> toLock = new TreeSet<>();
-        List<String> ending = new ArrayList<>();
-        for (int i : order) {
-            Checkpoint cp = batch.get(i);
-            toLock.add(cp.executionId());
-            if (cp.transition() != null && cp.transition().status().isTerminal()) {
-                ending.add(cp.executionId());
+    /** The checkpoints of one round, the state of their fences, and their outcomes as they are decided. */
+    private final class Round {
+
+        private final Connection c;
+        private final List<Checkpoint> batch;
+        /** The round's checkpoints, by index into the batch, in execution id order. */
+        private final List<Integer> order;
+        private final CommitOutcome[] outcomes;
+        private final Map<Integer, Fence> fence = new HashMap<>();
+        /** Checkpoints whose execution has a cancel request pending: they end here as CANCELLED. */
+        private final List<Integer> toCancel = new ArrayList<>();
+        /** The parents of executions that end here, by child id. */
+        private final Map<String, String> parentOf = new HashMap<>();
+
+        Round(Connection c, List<Checkpoint> batch, List<Integer> round, CommitOutcome[] outcomes) {
+            this.c = c;
+            this.batch = batch;
+            this.outcomes = outcomes;
+            this.order = new ArrayList<>(round);
+            this.order.sort(Comparator.comparing(i -> batch.get(i).executionId()));
+            for (int i : order) {
+                fence.put(i, Fence.UNKNOWN);
             }
         }
-        Map<String, String> parentOf = executions.parentsOf(c, ending);
-        toLock.addAll(parentOf.values());
-        Map<String, FenceRow> rows = executions.lockFenceRows(c, toLock);
-        for (int i : order) {
-            Checkpoint cp = batch.get(i);
-            FenceRow row = rows.get(cp.executionId());
-            if (row == null || row.status() != ExecutionStatus.RUNNING || row.version() != cp.version()) {
+
+        void commit() throws SQLException {
+            lockParents();
+            if (!fencedInserts) {
+                lockTheRest();
+            }
+            insertOperations();
+            updateOperations();
+            insertCallbacks();
+            applyTransitions();
+            resolveTheRest();
+            cancel();
+            signalParents();
+        }
+
+        private Checkpoint cp(int i) {
+            return batch.get(i);
+        }
+
+        private boolean live(int i) {
+            Fence f = fence.get(i);
+            return f == Fence.UNKNOWN || f == Fence.HOLDS;
+        }
+
+        private static boolean ends(Checkpoint cp) {
+            return cp.transition() != null && cp.transition().status().isTerminal();
+        }
+
+        /**
+         * An execution that ends signals the execution that invoked it, whose row this transaction then locks. A
+         * parent is locked before its child, as everywhere in this store (a cancel locks both): so the parents of
+         * the executions that end here are looked up, and they and their children locked in id order, before any
+         * other statement runs. Executions without a parent, nearly all, cost one unlocked read as they end.
+         */
+        private void lockParents() throws SQLException {
+            Set<String> toLock = new TreeSet<>();
+            for (int i : order) {
+                if (ends(cp(i))) {
+                    String parent = executions.parentOf(c, cp(i).executionId());
+                    if (parent != null) {
+                        parentOf.put(cp(i).executionId(), parent);
+                        toLock.add(parent);
+                        toLock.add(cp(i).executionId());
+                    }
+                }
+            }
+            if (toLock.isEmpty()) {
+                return;
+            }
+            Map<String, FenceRow> rows = executions.lockFences(c, toLock);
+            for (int i : order) {
+                if (parentOf.containsKey(cp(i).executionId())) {
+                    decide(i, rows.get(cp(i).executionId()));
+                }
+            }
+        }
+
+        /** Locks the rows of the checkpoints not decided yet with one statement, and decides. */
+        private void lockTheRest() throws SQLException {
+            List<String> ids = new ArrayList<>();
+            for (int i : order) {
+                if (fence.get(i) == Fence.UNKNOWN) {
+                    ids.add(cp(i).executionId());
+                }
+            }
+            if (ids.isEmpty()) {
+                return;
+            }
+            Map<String, FenceRow> rows = executions.lockFencesListed(c, ids);
+            for (int i : order) {
+                if (fence.get(i) == Fence.UNKNOWN) {
+                    decide(i, rows.get(cp(i).executionId()));
+                }
+            }
+        }
+
+        /** Decides from its locked row whether a checkpoint passes its fence (FENCED, to cancel, or HOLDS). */
+        private void decide(int i, FenceRow row) {
+            if (row == null || !row.heldAt(cp(i).version())) {
                 outcomes[i] = CommitOutcome.FENCED;
+                fence.put(i, Fence.DECIDED);
             } else if (row.cancelReason() != null) {
                 toCancel.add(i);
+                fence.put(i, Fence.DECIDED);
             } else {
-                accepted.add(i);
+                fence.put(i, Fence.HOLDS);
             }
         }
-        // 2. Cancellations of fenced executions with a pending cancel request.
-        if (!toCancel.isEmpty()) {
-            List<Checkpoint> cancelled = new ArrayList<>();
-            for (int i : toCancel) {
-                cancelled.add(batch.get(i));
-                outcomes[i] = CommitOutcome.CANCELLED;
+
+        /** Reads the locked row of a checkpoint whose statement wrote nothing, and decides. */
+        private FenceRow resolve(int i) throws SQLException {
+            FenceRow row = executions.lockFence(c, cp(i).executionId());
+            decide(i, row);
+            return row;
+        }
+
+        /** Records what the update counts of one batch say of the fences of their checkpoints. */
+        private void learn(List<Integer> owners, int[] counts) {
+            for (int k = 0; k < counts.length; k++) {
+                int i = owners.get(k);
+                if (counts[k] == 0) {
+                    fence.put(i, Fence.FAILED);
+                } else if (counts[k] > 0 && fence.get(i) == Fence.UNKNOWN) {
+                    fence.put(i, Fence.HOLDS);
+                }
             }
-            executions.cancelRequested(c, cancelled);
         }
-        if (accepted.isEmpty()) {
-            signalParents(c, batch, toCancel, parentOf);
-            return;
-        }
-        accepted.sort(Comparator.naturalOrder());
 
-        // 3. Operation inserts.
-        List<OperationRecord> inserts = new ArrayList<>();
-        for (int i : accepted) {
-            inserts.addAll(batch.get(i).operationInserts());
+        private void insertOperations() throws SQLException {
+            List<OperationRecord> ops = new ArrayList<>();
+            List<Integer> owners = new ArrayList<>();
+            for (int i : order) {
+                if (live(i)) {
+                    for (OperationRecord op : cp(i).operationInserts()) {
+                        ops.add(op);
+                        owners.add(i);
+                    }
+                }
+            }
+            if (ops.isEmpty()) {
+                return;
+            }
+            if (fencedInserts) {
+                learn(owners, operations.insertFenced(c, ops, versions(owners)));
+            } else {
+                operations.insert(c, ops); // every fence was read and holds
+            }
         }
-        operations.insert(c, inserts);
 
-        // 4. Operation updates, whole rows by key; a row that is not there yet is inserted.
-        List<OperationRecord> updates = new ArrayList<>();
-        for (int i : accepted) {
-            updates.addAll(batch.get(i).operationUpdates());
-        }
-        if (!updates.isEmpty()) {
-            List<OperationRecord> missing = operations.update(c, updates);
+        /** Updates whole operation rows by key; a row that is not there yet is inserted. */
+        private void updateOperations() throws SQLException {
+            List<OperationRecord> ops = new ArrayList<>();
+            List<Integer> owners = new ArrayList<>();
+            for (int i : order) {
+                if (live(i)) {
+                    for (OperationRecord op : cp(i).operationUpdates()) {
+                        ops.add(op);
+                        owners.add(i);
+                    }
+                }
+            }
+            if (ops.isEmpty()) {
+                return;
+            }
+            int[] counts = operations.updateFenced(c, ops, versions(owners));
+            // An update that wrote nothing either failed its fence or found no row: if the fence holds, the row is
+            // inserted.
+            List<OperationRecord> missing = new ArrayList<>();
+            for (int k = 0; k < counts.length; k++) {
+                int i = owners.get(k);
+                if (counts[k] > 0) {
+                    if (fence.get(i) == Fence.UNKNOWN) {
+                        fence.put(i, Fence.HOLDS);
+                    }
+                } else if (counts[k] == 0) {
+                    if (fence.get(i) == Fence.UNKNOWN) {
+                        resolve(i);
+                    }
+                    if (fence.get(i) == Fence.HOLDS) {
+                        missing.add(ops.get(k));
+                    }
+                }
+            }
             operations.insert(c, missing);
         }
 
-        // 5. Callback inserts.
-        List<CallbackRecord> newCallbacks = new ArrayList<>();
-        for (int i : accepted) {
-            newCallbacks.addAll(batch.get(i).callbacks());
-        }
-        callbacks.insert(c, newCallbacks);
-
-        // 6. Transitions. A suspension only applies if no signal arrived since the run began.
-        List<Integer> suspensions = new ArrayList<>();
-        List<Integer> others = new ArrayList<>();
-        for (int i : accepted) {
-            Transition t = batch.get(i).transition();
-            if (t == null) {
-                outcomes[i] = CommitOutcome.APPLIED;
-            } else if (t.status() == ExecutionStatus.SUSPENDED) {
-                suspensions.add(i);
+        private void insertCallbacks() throws SQLException {
+            List<CallbackRecord> rows = new ArrayList<>();
+            List<Integer> owners = new ArrayList<>();
+            for (int i : order) {
+                if (live(i)) {
+                    for (CallbackRecord cb : cp(i).callbacks()) {
+                        rows.add(cb);
+                        owners.add(i);
+                    }
+                }
+            }
+            if (rows.isEmpty()) {
+                return;
+            }
+            if (fencedInserts) {
+                learn(owners, callbacks.insertFenced(c, rows, versions(owners)));
             } else {
-                others.add(i);
+                callbacks.insert(c, rows); // every fence was read and holds
             }
         }
-        if (!others.isEmpty()) {
-            List<Integer> unknown = new ArrayList<>();
-            int[] counts = executions.transition(c, checkpoints(batch, others), false);
+
+        /** The transitions, whose statements are fenced too. A suspension only applies if no signal arrived. */
+        private void applyTransitions() throws SQLException {
+            List<Integer> suspensions = new ArrayList<>();
+            List<Integer> others = new ArrayList<>();
+            for (int i : order) {
+                if (live(i) && cp(i).transition() != null) {
+                    (cp(i).transition().status() == ExecutionStatus.SUSPENDED ? suspensions : others).add(i);
+                }
+            }
+            apply(others, false);
+            apply(suspensions, true);
+        }
+
+        private void apply(List<Integer> checkpoints, boolean suspensions) throws SQLException {
+            if (checkpoints.isEmpty()) {
+                return;
+            }
+            int[] counts = executions.transition(c, checkpoints(checkpoints), suspensions);
             for (int k = 0; k < counts.length; k++) {
-                int i = others.get(k);
-                if (counts[k] == 1) {
+                int i = checkpoints.get(k);
+                if (counts[k] > 0) {
                     outcomes[i] = CommitOutcome.APPLIED;
+                    fence.put(i, Fence.DECIDED);
                 } else if (counts[k] == 0) {
-                    outcomes[i] = CommitOutcome.FENCED; // claimed away since the fence was read
+                    // The fence failed, or (for a suspension) a signal arrived since the run began.
+                    resolve(i);
+                    if (fence.get(i) == Fence.HOLDS) {
+                        outcomes[i] = suspensions ? CommitOutcome.SIGNALLED : CommitOutcome.FENCED;
+                        fence.put(i, Fence.DECIDED);
+                    }
                 } else {
-                    unknown.add(i);
+                    // The driver did not say: look at the row, which the statement locked if its fence held.
+                    Checkpoint cp = cp(i);
+                    Optional<ExecutionRecord> row = executions.select(c, cp.executionId(), true);
+                    boolean applied = row.isPresent() && row.get().version() == cp.version()
+                            && row.get().status() == cp.transition().status();
+                    if (applied) {
+                        outcomes[i] = CommitOutcome.APPLIED;
+                        fence.put(i, Fence.DECIDED);
+                    } else {
+                        resolve(i);
+                        if (fence.get(i) == Fence.HOLDS) {
+                            outcomes[i] = suspensions ? CommitOutcome.SIGNALLED : CommitOutcome.FENCED;
+                            fence.put(i, Fence.DECIDED);
+                        }
+                    }
                 }
             }
-            for (int i : unknown) {
-                Optional<ExecutionRecord> row = executions.select(c, batch.get(i).executionId(), false);
-                outcomes[i] = row.isPresent() && row.get().status() == batch.get(i).transition().status()
-                        && row.get().version() == batch.get(i).version() ? CommitOutcome.APPLIED : CommitOutcome.FENCED;
-            }
         }
-        if (!suspensions.isEmpty()) {
-            List<Integer> unknown = new ArrayList<>();
-            int[] counts = executions.transition(c, checkpoints(batch, suspensions), true);
-            for (int k = 0; k < counts.length; k++) {
-                int i = suspensions.get(k);
-                if (counts[k] == 1) {
+
+        /**
+         * The checkpoints without an outcome yet: those that go on and whose statements wrote (APPLIED), those
+         * that carried no statement or whose driver did not say (their row is read), those whose statement wrote
+         * nothing (read to learn why).
+         */
+        private void resolveTheRest() throws SQLException {
+            for (int i : order) {
+                Fence f = fence.get(i);
+                if (f == Fence.DECIDED) {
+                    continue;
+                }
+                if (f == Fence.HOLDS) {
                     outcomes[i] = CommitOutcome.APPLIED;
+                } else if (f == Fence.UNKNOWN) {
+                    resolve(i);
+                    if (fence.get(i) == Fence.HOLDS) {
+                        outcomes[i] = CommitOutcome.APPLIED;
+                    }
                 } else {
-                    unknown.add(i);
+                    // A statement wrote nothing, so its fence failed when it ran: the row may have changed since
+                    // (a cancel request is the only change a fenced execution can see), but this checkpoint was
+                    // not written.
+                    FenceRow row = executions.lockFence(c, cp(i).executionId());
+                    if (row != null && row.heldAt(cp(i).version()) && row.cancelReason() != null) {
+                        toCancel.add(i);
+                    } else {
+                        outcomes[i] = CommitOutcome.FENCED;
+                    }
+                }
+                fence.put(i, Fence.DECIDED);
+            }
+        }
+
+        /** Ends the executions with a pending cancel request as CANCELLED. */
+        private void cancel() throws SQLException {
+            if (toCancel.isEmpty()) {
+                return;
+            }
+            toCancel.sort(Comparator.comparing(i -> cp(i).executionId()));
+            for (int i : toCancel) {
+                outcomes[i] = CommitOutcome.CANCELLED;
+            }
+            executions.cancelRequested(c, checkpoints(toCancel));
+        }
+
+        /**
+         * Signals the parents of the executions that this transaction ended, as a callback completion does: once
+         * per ended child, at the child's commit time. The parents of executions that ended by their transition
+         * were locked first; those of executions cancelled here are looked up and locked now, after their child:
+         * a cancel request found while a run checkpoints is rare, and if that order ever meets the opposite one
+         * the database breaks the deadlock and the transaction is run again.
+         */
+        private void signalParents() throws SQLException {
+            List<Integer> ended = new ArrayList<>();
+            for (int i : order) {
+                if (outcomes[i] == CommitOutcome.CANCELLED
+                        || (outcomes[i] == CommitOutcome.APPLIED && ends(cp(i)))) {
+                    ended.add(i);
                 }
             }
-            // Nothing changed (or the driver would not say): a signal arrived, or the execution was claimed away.
-            for (int i : unknown) {
-                Checkpoint cp = batch.get(i);
-                Optional<ExecutionRecord> row = executions.select(c, cp.executionId(), false);
-                if (row.isEmpty() || row.get().version() != cp.version()) {
-                    outcomes[i] = CommitOutcome.FENCED;
-                } else if (row.get().status() == ExecutionStatus.SUSPENDED) {
-                    outcomes[i] = CommitOutcome.APPLIED;
-                } else if (row.get().status() == ExecutionStatus.RUNNING) {
-                    outcomes[i] = CommitOutcome.SIGNALLED;
-                } else {
-                    outcomes[i] = CommitOutcome.FENCED;
+            Map<String, List<Instant>> signalsByParent = new TreeMap<>();
+            for (int i : ended) {
+                String child = cp(i).executionId();
+                String parent = parentOf.containsKey(child) || ends(cp(i)) ? parentOf.get(child)
+                        : executions.parentOf(c, child);
+                if (parent != null) {
+                    signalsByParent.computeIfAbsent(parent, p -> new ArrayList<>()).add(cp(i).now());
                 }
             }
+            if (signalsByParent.isEmpty()) {
+                return;
+            }
+            List<SignalUpdate> signals = new ArrayList<>();
+            for (Map.Entry<String, List<Instant>> entry : signalsByParent.entrySet()) {
+                // Read again: the parent may have checkpointed in this round (a suspension, say) since it was locked.
+                FenceRow row = executions.lockFence(c, entry.getKey());
+                if (row == null || row.status().isTerminal()) {
+                    continue;
+                }
+                Signalled state = row.signalled();
+                for (Instant now : entry.getValue()) {
+                    state = state.signal(now);
+                }
+                List<Instant> nows = entry.getValue();
+                signals.add(new SignalUpdate(entry.getKey(), nows.size(), state, nows.get(nows.size() - 1)));
+            }
+            executions.signal(c, signals);
         }
 
-        // 7. Executions that ended signal the executions that invoked them.
-        List<Integer> ended = new ArrayList<>(toCancel);
-        for (int i : others) {
-            if (outcomes[i] == CommitOutcome.APPLIED && batch.get(i).transition().status().isTerminal()) {
-                ended.add(i);
+        private List<Checkpoint> checkpoints(List<Integer> indexes) {
+            List<Checkpoint> list = new ArrayList<>(indexes.size());
+            for (int i : indexes) {
+                list.add(cp(i));
             }
+            return list;
         }
-        signalParents(c, batch, ended, parentOf);
-    }
 
-    private static List<Checkpoint> checkpoints(List<Checkpoint> batch, List<Integer> indexes) {
-        List<Checkpoint> checkpoints = new ArrayList<>(indexes.size());
-        for (int i : indexes) {
-            checkpoints.add(batch.get(i));
-        }
-        return checkpoints;
-    }
-
-    /**
-     * Signals the parents of the executions of {@code ended} checkpoints, which this transaction ended: as a
-     * callback completion does, once per ended child, at the child's commit time. {@code known} holds the parents
-     * read with the fence. Parents are locked in id order.
-     */
-    private void signalParents(Connection c, List<Checkpoint> batch, List<Integer> ended, Map<String, String> known)
-            throws SQLException {
-        if (ended.isEmpty()) {
-            return;
-        }
-        List<Integer> order = new ArrayList<>(ended);
-        order.sort(Comparator.naturalOrder());
-        // The parents of executions that ended by a transition were read (and locked) with the fence; those of
-        // executions ended by a cancel request are read now.
-        Map<String, String> parentOf = new HashMap<>(known);
-        List<String> unknown = new ArrayList<>();
-        for (int i : order) {
-            if (batch.get(i).transition() == null || !batch.get(i).transition().status().isTerminal()) {
-                unknown.add(batch.get(i).executionId());
+        private long[] versions(List<Integer> owners) {
+            long[] versions = new long[owners.size()];
+            for (int k = 0; k < versions.length; k++) {
+                versions[k] = cp(owners.get(k)).version();
             }
+            return versions;
         }
-        parentOf.putAll(executions.parentsOf(c, unknown));
-        if (parentOf.isEmpty()) {
-            return;
-        }
-        Map<String, List<Instant>> signalsByParent = new TreeMap<>();
-        for (int i : order) {
-            String parent = parentOf.get(batch.get(i).executionId());
-            if (parent != null) {
-                signalsByParent.computeIfAbsent(parent, p -> new ArrayList<>()).add(batch.get(i).now());
-            }
-        }
-        Map<String, Signalled> parents = executions.lockForSignal(c, List.copyOf(signalsByParent.keySet()));
-        List<SignalUpdate> signals = new ArrayList<>();
-        for (Map.Entry<String, List<Instant>> entry : signalsByParent.entrySet()) {
-            Signalled state = parents.get(entry.getKey());
-            if (state == null || state.status().isTerminal()) {
-                continue;
-            }
-            for (Instant now : entry.getValue()) {
-                state = state.signal(now);
-            }
-            List<Instant> nows = entry.getValue();
-            signals.add(new SignalUpdate(entry.getKey(), nows.size(), state, nows.get(nows.size() - 1)));
-        }
-        executions.signal(c, signals);
     }
 }

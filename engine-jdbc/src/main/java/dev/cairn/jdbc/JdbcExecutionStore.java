@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -50,10 +51,11 @@ import javax.sql.DataSource;
  * refuses for the values it carries (SQLState classes 22 and 23: too long, an encoding it cannot store, a
  * constraint) is thrown as {@link WriteRejectedException}; other failures as {@link StoreException}; everything
  * is rolled back then. Their messages never quote the values written: databases echo them, and they are user
- * payloads. Transactions that lock several execution rows lock them in id order, so that they cannot deadlock
- * one another. A {@linkplain #commit group commit} is one
- * transaction made of JDBC batches, whatever the number of executions in it. Claims and fences are conditional
- * updates, so any number of processes can share one database.
+ * payloads. Every statement that names given executions names one row by its primary key, so that its plan is an
+ * index lookup whatever the size and statistics of the table; transactions that lock several given execution
+ * rows lock them in id order. A {@linkplain #commit group commit} is one transaction made of JDBC batches,
+ * whatever the number of executions in it. Claims and fences are conditional statements, so any number of
+ * processes can share one database.
  *
  * <p>For MariaDB and MySQL, do not set {@code useAffectedRows=true} or {@code rewriteBatchedStatements=true} on
  * the connection: the store reads the number of rows each statement matched.
@@ -86,6 +88,14 @@ public final class JdbcExecutionStore implements ExecutionStore {
     private final OperationsTable operations;
     private final CallbacksTable callbacks;
     private final GroupCommit groupCommit;
+    /**
+     * Keeps lease renewals apart from group commits, which lock the same rows of the executions table: the rows
+     * of a node's own running executions. A renewal takes them in id order; a group commit meets them in id order
+     * within each kind of statement, but not across kinds, so the two must not run at once. Group commits share
+     * it (the checkpoints of one execution come from one writer, so concurrent group commits lock distinct rows);
+     * a renewal, every few seconds, has it alone.
+     */
+    private final ReentrantReadWriteLock renewalGate = new ReentrantReadWriteLock();
 
     private JdbcExecutionStore(DataSource dataSource, Dialect dialect, String prefix, boolean migrate,
                                boolean exclusive, AutoCloseable ownedPool) {
@@ -99,8 +109,9 @@ public final class JdbcExecutionStore implements ExecutionStore {
         Tx tx = new Tx(dataSource, dialect);
         this.executions = new ExecutionsTable(tx, dialect, prefix);
         this.callbacks = new CallbacksTable(tx, prefix, executions);
-        this.operations = new OperationsTable(tx, prefix, callbacks);
-        this.groupCommit = new GroupCommit(tx, executions, operations, callbacks);
+        this.operations = new OperationsTable(tx, prefix, executions, callbacks);
+        this.groupCommit = new GroupCommit(tx, executions, operations, callbacks,
+                dialect.batchesInsertSelect());
         this.limits = dialect instanceof PostgresDialect ? new StoreLimits((1L << 30) - 1, false) : StoreLimits.NONE;
     }
 
@@ -405,7 +416,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
     /** {@inheritDoc} */
     @Override
     public Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
-        return executions.renewLeases(owner, executionIds, leaseUntil);
+        renewalGate.writeLock().lock();
+        try {
+            return executions.renewLeases(owner, executionIds, leaseUntil);
+        } finally {
+            renewalGate.writeLock().unlock();
+        }
     }
 
     /** {@inheritDoc} */
@@ -463,18 +479,26 @@ public final class JdbcExecutionStore implements ExecutionStore {
     // Group commit: GroupCommit
 
     /**
-     * Applies the checkpoints in one transaction, with one JDBC batch per kind of statement: first the fence of
-     * every checkpoint (a conditional update of its execution row, which also locks it), then the cancellations
-     * of fenced executions with a pending cancel request, the operation inserts, the operation updates, the
-     * callback inserts and the transitions. If several checkpoints of one execution are in the batch, they are
-     * applied in their order, as if committed one after the other.
+     * Applies the checkpoints in one transaction, with one JDBC batch per kind of statement: the operation
+     * inserts, the operation updates, the callback inserts and the transitions. Each statement carries its
+     * checkpoint's fence: it writes, and locks the execution's row, only if the execution is still RUNNING at the
+     * checkpoint's version with no cancel request; only a statement that wrote nothing costs a read of the row, to
+     * learn why. Executions that end here and were invoked by another are locked with their parent first, and the
+     * parent is signalled. If several checkpoints of one execution are in the batch, they are applied in their
+     * order, as if committed one after the other. A lease renewal of this store waits for the group commits
+     * under way, and they for it.
      *
      * @throws StoreException if the database failed (an operation or callback inserted twice, for example);
      *                        then nothing of the batch was written
      */
     @Override
     public List<CommitOutcome> commit(List<Checkpoint> batch) {
-        return groupCommit.commit(batch);
+        renewalGate.readLock().lock();
+        try {
+            return groupCommit.commit(batch);
+        } finally {
+            renewalGate.readLock().unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------

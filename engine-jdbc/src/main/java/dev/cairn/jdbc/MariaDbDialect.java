@@ -25,6 +25,16 @@ final class MariaDbDialect extends Dialect {
         return "mariadb";
     }
 
+    /**
+     * MariaDB Connector/J sends a batch of inserts with the bulk protocol, which the server refuses for {@code
+     * INSERT ... SELECT} (error 1295). MariaDB plans a statement each time it runs it, so a statement that lists
+     * the rows to lock is planned for its list and cannot degrade as PostgreSQL's cached generic plans do.
+     */
+    @Override
+    boolean batchesInsertSelect() {
+        return false;
+    }
+
     @Override
     String displayName() {
         return mysql ? "MySQL" : "MariaDB";

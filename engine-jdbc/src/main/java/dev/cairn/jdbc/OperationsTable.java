@@ -22,11 +22,22 @@ final class OperationsTable {
     private final Tx tx;
     private final String operations;
     private final CallbacksTable callbacks;
+    private final String insertSql;
+    private final String fencedInsertSql;
+    private final String fencedUpdateSql;
 
-    OperationsTable(Tx tx, String prefix, CallbacksTable callbacks) {
+    OperationsTable(Tx tx, String prefix, ExecutionsTable executions, CallbacksTable callbacks) {
         this.tx = tx;
         this.operations = prefix + "operations";
         this.callbacks = callbacks;
+        this.insertSql = "INSERT INTO " + operations + " (" + OPERATION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        this.fencedInsertSql = "INSERT INTO " + operations + " (" + OPERATION_COLUMNS
+                + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?" + executions.fence();
+        this.fencedUpdateSql = "UPDATE " + operations + " SET parent_id = ?, type = ?, sub_type = ?, name = ?,"
+                + " status = ?, attempt = ?, result = ?, error_type = ?, error_message = ?, error_stack = ?,"
+                + " scheduled_at = ?, started_at = ?, ended_at = ? WHERE execution_id = ? AND operation_id = ?"
+                + " AND EXISTS (SELECT 1" + executions.fence() + ")";
     }
 
     /** Every operation and callback of an execution, in one transaction. */
@@ -42,27 +53,14 @@ final class OperationsTable {
         });
     }
 
-    /** Inserts {@code ops}, in one batch. */
+    /** Inserts {@code ops}, in one batch, unfenced: for a checkpoint whose fence this transaction holds. */
     void insert(Connection c, List<OperationRecord> ops) throws SQLException {
         if (ops.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + operations + " (" + OPERATION_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
             for (OperationRecord op : ops) {
-                ps.setString(1, op.executionId());
-                ps.setString(2, op.operationId());
-                ps.setString(3, op.parentId());
-                ps.setString(4, name(op.type()));
-                ps.setString(5, op.subType());
-                ps.setString(6, op.name());
-                ps.setString(7, name(op.status()));
-                ps.setInt(8, op.attempt());
-                ps.setString(9, op.result());
-                setError(ps, 10, op.error());
-                setInstant(ps, 13, op.scheduledAt());
-                setInstant(ps, 14, op.startedAt());
-                setInstant(ps, 15, op.endedAt());
+                bindRow(ps, op);
                 ps.addBatch();
             }
             checkBatch(ps.executeBatch(), "insert operations");
@@ -70,20 +68,54 @@ final class OperationsTable {
     }
 
     /**
-     * Updates whole rows by key, in one batch.
+     * Inserts {@code ops}, in one batch, each only if the fence of its checkpoint holds ({@link
+     * ExecutionsTable#fence}), which it locks.
      *
-     * @return those of {@code ops} whose row is not there (yet): the caller inserts them
+     * @param versions the version of each operation's checkpoint
+     * @return the update count of each insert: 1 if the fence held, 0 if not, or what the driver reports when it
+     *         does not know
      */
-    List<OperationRecord> update(Connection c, List<OperationRecord> ops) throws SQLException {
-        List<OperationRecord> missing = new ArrayList<>();
-        if (ops.isEmpty()) {
-            return missing;
+    int[] insertFenced(Connection c, List<OperationRecord> ops, long[] versions) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(fencedInsertSql)) {
+            for (int k = 0; k < ops.size(); k++) {
+                OperationRecord op = ops.get(k);
+                bindRow(ps, op);
+                ps.setString(16, op.executionId());
+                ps.setLong(17, versions[k]);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + operations + " SET parent_id = ?, type = ?,"
-                + " sub_type = ?, name = ?, status = ?, attempt = ?, result = ?, error_type = ?,"
-                + " error_message = ?, error_stack = ?, scheduled_at = ?, started_at = ?, ended_at = ?"
-                + " WHERE execution_id = ? AND operation_id = ?")) {
-            for (OperationRecord op : ops) {
+    }
+
+    private static void bindRow(PreparedStatement ps, OperationRecord op) throws SQLException {
+        ps.setString(1, op.executionId());
+        ps.setString(2, op.operationId());
+        ps.setString(3, op.parentId());
+        ps.setString(4, name(op.type()));
+        ps.setString(5, op.subType());
+        ps.setString(6, op.name());
+        ps.setString(7, name(op.status()));
+        ps.setInt(8, op.attempt());
+        ps.setString(9, op.result());
+        setError(ps, 10, op.error());
+        setInstant(ps, 13, op.scheduledAt());
+        setInstant(ps, 14, op.startedAt());
+        setInstant(ps, 15, op.endedAt());
+    }
+
+    /**
+     * Updates whole rows by key, in one batch, each only if the fence of its checkpoint holds ({@link
+     * ExecutionsTable#fence}), which it locks.
+     *
+     * @param versions the version of each operation's checkpoint
+     * @return the update count of each update: 1 if the fence held and the row is there, 0 if the fence failed or
+     *         the row is not there (yet), or what the driver reports when it does not know
+     */
+    int[] updateFenced(Connection c, List<OperationRecord> ops, long[] versions) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(fencedUpdateSql)) {
+            for (int k = 0; k < ops.size(); k++) {
+                OperationRecord op = ops.get(k);
                 ps.setString(1, op.parentId());
                 ps.setString(2, name(op.type()));
                 ps.setString(3, op.subType());
@@ -97,15 +129,11 @@ final class OperationsTable {
                 setInstant(ps, 13, op.endedAt());
                 ps.setString(14, op.executionId());
                 ps.setString(15, op.operationId());
+                ps.setString(16, op.executionId());
+                ps.setLong(17, versions[k]);
                 ps.addBatch();
             }
-            int[] counts = ps.executeBatch();
-            for (int k = 0; k < counts.length; k++) {
-                if (counts[k] == 0) {
-                    missing.add(ops.get(k));
-                }
-            }
+            return ps.executeBatch();
         }
-        return missing;
     }
 }

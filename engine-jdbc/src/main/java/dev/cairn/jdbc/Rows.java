@@ -220,25 +220,4 @@ final class Rows {
         }
         return result;
     }
-
-    /**
-     * The size an IN list of {@code n} ids is padded to: the next power of two, so that the few statement texts
-     * this makes are parsed once and then found in the driver's or the database's statement cache.
-     */
-    static int padded(int n) {
-        int size = Math.min(IN_LIST_CHUNK, Integer.highestOneBit(Math.max(1, n - 1)) << 1);
-        return Math.max(size, n);
-    }
-
-    /** Binds {@code ids} from {@code index} on, repeating the last to fill {@link #padded}; @return the next index */
-    static int bindPadded(PreparedStatement ps, int index, List<String> ids) throws SQLException {
-        int i = index;
-        for (String id : ids) {
-            ps.setString(i++, id);
-        }
-        for (int k = ids.size(); k < padded(ids.size()); k++) {
-            ps.setString(i++, ids.get(ids.size() - 1));
-        }
-        return i;
-    }
 }

@@ -42,9 +42,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Lease renewal and group commits lock the same execution rows at the same time: a node's scheduler renews the
- * leases of all its RUNNING executions in one statement while its checkpoint writers fence (lock) subsets of them.
- * If the two took the rows in different orders they would deadlock, and the database would kill one of them.
- * Every transaction that locks execution rows must take them in one global order, so this must never happen.
+ * leases of all its RUNNING executions in one transaction while its checkpoint writers fence (lock) subsets of
+ * them. If the two took the rows in different orders they would deadlock, and the database would kill one of
+ * them. This must never happen.
  *
  * <p>The store is built on a data source that observes every {@link SQLException} its statements throw, so that
  * deadlocks are counted even when the store's own retries hide them from the caller. The executions' ids are
@@ -92,6 +92,21 @@ abstract class LeaseRenewalDeadlockTest {
 
     @Test
     void renewingLeasesWhileGroupCommitsFenceTheSameExecutionsNeverDeadlocks() throws Exception {
+        renewWhileCommitting(false);
+    }
+
+    /**
+     * The same, with group commits whose checkpoints are of several kinds: some insert an operation, others only
+     * update one. A group commit runs one batch per kind of statement, so it meets the rows of its checkpoints in
+     * id order within each batch but not across them. Each committer owns a share of the executions, as each
+     * writer of an engine does: the checkpoints of one execution come from one writer.
+     */
+    @Test
+    void renewingLeasesWhileGroupCommitsOfInsertsAndUpdatesFenceTheSameExecutionsNeverDeadlocks() throws Exception {
+        renewWhileCommitting(true);
+    }
+
+    private void renewWhileCommitting(boolean withUpdates) throws Exception {
         Instant leaseUntil = Instant.now().plus(Duration.ofHours(1));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < EXECUTIONS; i++) {
@@ -102,6 +117,16 @@ abstract class LeaseRenewalDeadlockTest {
         Collections.shuffle(insertionOrder);
         for (String id : insertionOrder) {
             store.createExecution(new NewExecution(id, null, "fn", "\"in\"", T0, NODE, leaseUntil, null));
+        }
+        AtomicLong operationsInserted = new AtomicLong();
+        if (withUpdates) {
+            // One operation per execution, for the checkpoints that update rather than insert.
+            List<Checkpoint> first = new ArrayList<>();
+            for (String id : ids) {
+                first.add(new Checkpoint(id, 1, List.of(step(id, "updated")), List.of(), List.of(), null, T0));
+            }
+            store.commit(first);
+            operationsInserted.addAndGet(ids.size());
         }
 
         AtomicLong operationIds = new AtomicLong();
@@ -114,19 +139,35 @@ abstract class LeaseRenewalDeadlockTest {
         List<Future<?>> futures = new ArrayList<>();
         try {
             for (int t = 0; t < COMMITTERS; t++) {
+                // Checkpoints with updates come from writers that each own a share of the executions, as an
+                // engine's writers do; inserts alone may come from any committer for any execution.
+                List<String> mine = new ArrayList<>();
+                for (int k = 0; k < ids.size(); k++) {
+                    if (!withUpdates || k % COMMITTERS == t) {
+                        mine.add(ids.get(k));
+                    }
+                }
                 futures.add(threads.submit(() -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     while (System.nanoTime() < deadline) {
-                        List<String> subset = new ArrayList<>(ids);
+                        List<String> subset = new ArrayList<>(mine);
                         Collections.shuffle(subset, random);
                         List<Checkpoint> batch = new ArrayList<>();
-                        for (String id : subset.subList(0, random.nextInt(10, 51))) {
-                            batch.add(new Checkpoint(id, 1, List.of(step(id, "op-" + operationIds.incrementAndGet())),
-                                    List.of(), List.of(), null, T0.plusSeconds(1)));
+                        int inserts = 0;
+                        for (String id : subset.subList(0, Math.min(subset.size(), random.nextInt(10, 51)))) {
+                            if (withUpdates && random.nextBoolean()) {
+                                batch.add(new Checkpoint(id, 1, List.of(), List.of(step(id, "updated")),
+                                        List.of(), null, T0.plusSeconds(1)));
+                            } else {
+                                batch.add(new Checkpoint(id, 1, List.of(step(id, "op-" + operationIds.incrementAndGet())),
+                                        List.of(), List.of(), null, T0.plusSeconds(1)));
+                                inserts++;
+                            }
                         }
                         try {
                             List<CommitOutcome> outcomes = store.commit(batch);
                             groupCommits.incrementAndGet();
+                            operationsInserted.addAndGet(inserts);
                             for (CommitOutcome outcome : outcomes) {
                                 if (outcome == CommitOutcome.APPLIED) {
                                     checkpointsApplied.incrementAndGet();
@@ -179,7 +220,8 @@ abstract class LeaseRenewalDeadlockTest {
                     + statementFailures.stream().limit(5).map(Failure::toString).collect(Collectors.joining("\n  ")));
         }
         assertTrue(groupCommits.get() > 0 && renewals.get() > 0, "no load was applied: " + summary);
-        assertEquals(checkpointsApplied.get(), countOperations(), "operation rows after the acknowledged checkpoints");
+        assertEquals(withUpdates ? operationsInserted.get() : checkpointsApplied.get(), countOperations(),
+                "operation rows after the acknowledged checkpoints");
     }
 
     private static OperationRecord step(String executionId, String operationId) {
@@ -271,11 +313,14 @@ abstract class LeaseRenewalDeadlockTest {
         if (sql.contains("SET lease_until")) {
             return "lease renewal";
         }
-        if (sql.contains("FOR UPDATE")) {
-            return "group-commit fence";
-        }
         if (sql.startsWith("INSERT INTO") && sql.contains("operations")) {
             return "operation insert";
+        }
+        if (sql.startsWith("UPDATE") && sql.contains("operations")) {
+            return "operation update";
+        }
+        if (sql.contains("FOR UPDATE")) {
+            return "fence read";
         }
         return sql.length() > 60 ? sql.substring(0, 60) + "..." : sql;
     }

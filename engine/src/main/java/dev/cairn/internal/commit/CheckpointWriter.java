@@ -230,19 +230,32 @@ public final class CheckpointWriter {
         }
     }
 
+    /**
+     * One checkpoint for the parts of one execution, in their order. An operation that one part inserts and a later
+     * one updates is inserted as it ends up, and an operation updated twice is updated once: one statement for
+     * each row.
+     */
     private static Checkpoint merge(List<Pending> parts) {
         if (parts.size() == 1) {
             return parts.get(0).part;
         }
-        List<OperationRecord> inserts = new ArrayList<>();
-        List<OperationRecord> updates = new ArrayList<>();
+        Map<String, OperationRecord> inserts = new LinkedHashMap<>();
+        Map<String, OperationRecord> updates = new LinkedHashMap<>();
         List<CallbackRecord> callbacks = new ArrayList<>();
         Transition transition = null;
         Instant now = null;
         for (Pending p : parts) {
             Checkpoint c = p.part;
-            inserts.addAll(c.operationInserts());
-            updates.addAll(c.operationUpdates());
+            for (OperationRecord op : c.operationInserts()) {
+                inserts.put(op.operationId(), op);
+            }
+            for (OperationRecord op : c.operationUpdates()) {
+                if (inserts.containsKey(op.operationId())) {
+                    inserts.put(op.operationId(), op);
+                } else {
+                    updates.put(op.operationId(), op);
+                }
+            }
             callbacks.addAll(c.callbacks());
             if (c.transition() != null) {
                 transition = c.transition();
@@ -252,6 +265,7 @@ public final class CheckpointWriter {
             }
         }
         Checkpoint first = parts.get(0).part;
-        return new Checkpoint(first.executionId(), first.version(), inserts, updates, callbacks, transition, now);
+        return new Checkpoint(first.executionId(), first.version(), List.copyOf(inserts.values()),
+                List.copyOf(updates.values()), callbacks, transition, now);
     }
 }
