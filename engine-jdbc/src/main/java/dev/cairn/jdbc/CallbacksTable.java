@@ -110,9 +110,9 @@ final class CallbacksTable {
                 bindCallback(ps, cb);
                 ps.setString(15, cb.executionId());
                 ps.setLong(16, versions[k]);
-                ps.addBatch();
+                Rows.add(ps, newCallbacks.size());
             }
-            return ps.executeBatch();
+            return Rows.execute(ps, newCallbacks.size());
         }
     }
 

@@ -57,11 +57,18 @@ final class ExecutionsTable {
     private final Tx tx;
     private final Dialect dialect;
     private final String executions;
+    /** The transition statement for each {@link TransitionGuard}, by ordinal. */
+    private final String[] transitionSql;
 
     ExecutionsTable(Tx tx, Dialect dialect, String prefix) {
         this.tx = tx;
         this.dialect = dialect;
         this.executions = prefix + "executions";
+        String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
+                + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
+                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING' AND cancel_reason IS NULL";
+        this.transitionSql = new String[] {transition, transition + " AND signals = ?",
+            transition + " AND parent_id IS NULL"};
     }
 
     /**
@@ -584,27 +591,33 @@ final class ExecutionsTable {
         }
     }
 
+    /** Which executions a batch of transitions applies to, beyond its fence. */
+    enum TransitionGuard {
+        /** Any. */
+        NONE,
+        /** Suspensions: only if no signal arrived since the run began (the signal count is unchanged). */
+        NO_SIGNAL,
+        /** Ends: only if no execution invoked this one, so that there is no parent to signal. */
+        NO_PARENT
+    }
+
     /**
      * Applies the transitions of {@code checkpoints}, in one batch, where the execution is still RUNNING at the
-     * checkpoint's version with no cancel request and, for {@code suspensions}, no signal arrived since the run
-     * began: each statement is its own fence.
+     * checkpoint's version with no cancel request, and {@code guard} holds: each statement is its own fence.
      *
      * @return the update count of each checkpoint's statement, as the driver reports it
      */
-    int[] transition(Connection c, List<Checkpoint> checkpoints, boolean suspensions) throws SQLException {
-        String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
-                + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
-                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING' AND cancel_reason IS NULL";
-        try (PreparedStatement ps = c.prepareStatement(suspensions ? transition + " AND signals = ?" : transition)) {
+    int[] transition(Connection c, List<Checkpoint> checkpoints, TransitionGuard guard) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(transitionSql[guard.ordinal()])) {
             for (Checkpoint cp : checkpoints) {
                 bindTransition(ps, cp);
                 ps.setLong(10, cp.version());
-                if (suspensions) {
+                if (guard == TransitionGuard.NO_SIGNAL) {
                     ps.setLong(11, cp.transition().signals());
                 }
-                ps.addBatch();
+                Rows.add(ps, checkpoints.size());
             }
-            return ps.executeBatch();
+            return Rows.execute(ps, checkpoints.size());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cairn.jdbc;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.jdbc.ExecutionsTable.FenceRow;
 import dev.cairn.jdbc.ExecutionsTable.SignalUpdate;
+import dev.cairn.jdbc.ExecutionsTable.TransitionGuard;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
@@ -74,6 +75,14 @@ final class GroupCommit {
         for (Checkpoint checkpoint : batch) {
             Objects.requireNonNull(checkpoint, "checkpoint");
         }
+        if (batch.size() == 1 && isOneStatement(batch.get(0))) {
+            CommitOutcome outcome = tx.inAutoCommit("commit a checkpoint of " + batch.get(0).executionId(),
+                    c -> alone(c, batch.get(0)));
+            if (outcome != null) {
+                return List.of(outcome);
+            }
+            // The statement wrote nothing: the transaction below finds out why, and does what follows from it.
+        }
         // Round k holds the k-th checkpoint of each execution: the checkpoints of one round touch distinct rows.
         List<List<Integer>> rounds = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
@@ -91,6 +100,42 @@ final class GroupCommit {
             }
             return List.of(outcomes);
         });
+    }
+
+    /**
+     * Whether a checkpoint is one statement: one operation inserted or updated, or a transition alone that is not
+     * a terminal one with a parent to signal (as far as the checkpoint tells). A batch of one such checkpoint, the
+     * common case of a run that goes step by step, is committed in auto-commit mode: one round trip.
+     */
+    private static boolean isOneStatement(Checkpoint cp) {
+        int statements = cp.operationInserts().size() + cp.operationUpdates().size() + cp.callbacks().size()
+                + (cp.transition() == null ? 0 : 1);
+        return statements == 1 && cp.callbacks().isEmpty();
+    }
+
+    /**
+     * Commits a checkpoint of one statement, alone in its transaction: APPLIED if the statement wrote, or {@code
+     * null} if it wrote nothing (the fence failed, a signal arrived, or the execution has a parent to signal), and
+     * then nothing was written.
+     */
+    private CommitOutcome alone(Connection c, Checkpoint cp) throws SQLException {
+        long[] version = {cp.version()};
+        int[] count;
+        if (!cp.operationInserts().isEmpty()) {
+            count = operations.insertFenced(c, cp.operationInserts(), version);
+        } else if (!cp.operationUpdates().isEmpty()) {
+            count = operations.updateFenced(c, cp.operationUpdates(), version);
+        } else {
+            count = executions.transition(c, List.of(cp), guard(cp));
+        }
+        return count[0] == 1 ? CommitOutcome.APPLIED : null;
+    }
+
+    /** The guard of a transition alone in its checkpoint. */
+    private static TransitionGuard guard(Checkpoint cp) {
+        ExecutionStatus status = cp.transition().status();
+        return status == ExecutionStatus.SUSPENDED ? TransitionGuard.NO_SIGNAL
+                : status.isTerminal() ? TransitionGuard.NO_PARENT : TransitionGuard.NONE;
     }
 
     /** The checkpoints of one round, the state of their fences, and their outcomes as they are decided. */
@@ -145,16 +190,24 @@ final class GroupCommit {
             return cp.transition() != null && cp.transition().status().isTerminal();
         }
 
+        /** Whether a checkpoint ends its execution with a transition alone. */
+        private boolean endsAlone(int i) {
+            Checkpoint cp = cp(i);
+            return ends(cp) && cp.operationInserts().isEmpty() && cp.operationUpdates().isEmpty()
+                    && cp.callbacks().isEmpty();
+        }
+
         /**
          * An execution that ends signals the execution that invoked it, whose row this transaction then locks. A
-         * parent is locked before its child, as everywhere in this store (a cancel locks both): so the parents of
-         * the executions that end here are looked up, and they and their children locked in id order, before any
-         * other statement runs. Executions without a parent, nearly all, cost one unlocked read as they end.
+         * parent is locked before its child, as everywhere in this store (a cancel locks both). A checkpoint that
+         * ends its execution with a transition alone tries it first on the condition that there is no parent, and
+         * locks nothing if there is ({@link #endWithParent}). For one that writes more, the parent is looked up,
+         * and it and its child locked in id order, before any other statement runs.
          */
         private void lockParents() throws SQLException {
             Set<String> toLock = new TreeSet<>();
             for (int i : order) {
-                if (ends(cp(i))) {
+                if (ends(cp(i)) && !endsAlone(i)) {
                     String parent = executions.parentOf(c, cp(i).executionId());
                     if (parent != null) {
                         parentOf.put(cp(i).executionId(), parent);
@@ -307,50 +360,80 @@ final class GroupCommit {
         /** The transitions, whose statements are fenced too. A suspension only applies if no signal arrived. */
         private void applyTransitions() throws SQLException {
             List<Integer> suspensions = new ArrayList<>();
+            List<Integer> parentless = new ArrayList<>();
             List<Integer> others = new ArrayList<>();
             for (int i : order) {
                 if (live(i) && cp(i).transition() != null) {
-                    (cp(i).transition().status() == ExecutionStatus.SUSPENDED ? suspensions : others).add(i);
+                    if (cp(i).transition().status() == ExecutionStatus.SUSPENDED) {
+                        suspensions.add(i);
+                    } else if (endsAlone(i) && !parentOf.containsKey(cp(i).executionId())) {
+                        parentless.add(i);
+                    } else {
+                        others.add(i);
+                    }
                 }
             }
-            apply(others, false);
-            apply(suspensions, true);
+            apply(others, TransitionGuard.NONE);
+            apply(parentless, TransitionGuard.NO_PARENT);
+            apply(suspensions, TransitionGuard.NO_SIGNAL);
         }
 
-        private void apply(List<Integer> checkpoints, boolean suspensions) throws SQLException {
+        private void apply(List<Integer> checkpoints, TransitionGuard guard) throws SQLException {
             if (checkpoints.isEmpty()) {
                 return;
             }
-            int[] counts = executions.transition(c, checkpoints(checkpoints), suspensions);
+            int[] counts = executions.transition(c, checkpoints(checkpoints), guard);
             for (int k = 0; k < counts.length; k++) {
                 int i = checkpoints.get(k);
-                if (counts[k] > 0) {
+                boolean applied = counts[k] > 0 || (counts[k] < 0 && shows(i)); // < 0: the driver did not say
+                if (applied) {
                     outcomes[i] = CommitOutcome.APPLIED;
                     fence.put(i, Fence.DECIDED);
-                } else if (counts[k] == 0) {
+                } else if (guard == TransitionGuard.NO_PARENT) {
+                    endWithParent(i);
+                } else {
                     // The fence failed, or (for a suspension) a signal arrived since the run began.
                     resolve(i);
                     if (fence.get(i) == Fence.HOLDS) {
-                        outcomes[i] = suspensions ? CommitOutcome.SIGNALLED : CommitOutcome.FENCED;
+                        outcomes[i] = guard == TransitionGuard.NO_SIGNAL ? CommitOutcome.SIGNALLED
+                                : CommitOutcome.FENCED;
                         fence.put(i, Fence.DECIDED);
-                    }
-                } else {
-                    // The driver did not say: look at the row, which the statement locked if its fence held.
-                    Checkpoint cp = cp(i);
-                    Optional<ExecutionRecord> row = executions.select(c, cp.executionId(), true);
-                    boolean applied = row.isPresent() && row.get().version() == cp.version()
-                            && row.get().status() == cp.transition().status();
-                    if (applied) {
-                        outcomes[i] = CommitOutcome.APPLIED;
-                        fence.put(i, Fence.DECIDED);
-                    } else {
-                        resolve(i);
-                        if (fence.get(i) == Fence.HOLDS) {
-                            outcomes[i] = suspensions ? CommitOutcome.SIGNALLED : CommitOutcome.FENCED;
-                            fence.put(i, Fence.DECIDED);
-                        }
                     }
                 }
+            }
+        }
+
+        /** Whether the execution's row shows the checkpoint's transition applied. */
+        private boolean shows(int i) throws SQLException {
+            Checkpoint cp = cp(i);
+            Optional<ExecutionRecord> row = executions.select(c, cp.executionId(), true);
+            return row.isPresent() && row.get().version() == cp.version()
+                    && row.get().status() == cp.transition().status();
+        }
+
+        /**
+         * An end that was tried on the condition that the execution has no parent, and did not apply: the fence
+         * failed, or there is a parent. If there is, the parent and then the child are locked, and the end applied
+         * if the fence holds; the parent is signalled below.
+         */
+        private void endWithParent(int i) throws SQLException {
+            String child = cp(i).executionId();
+            String parent = executions.parentOf(c, child);
+            if (parent == null) {
+                resolve(i);
+                if (fence.get(i) == Fence.HOLDS) {
+                    outcomes[i] = CommitOutcome.FENCED; // cannot be: the statement would have applied
+                    fence.put(i, Fence.DECIDED);
+                }
+                return;
+            }
+            parentOf.put(child, parent);
+            Map<String, FenceRow> rows = executions.lockFences(c, Set.of(parent, child));
+            decide(i, rows.get(child));
+            if (fence.get(i) == Fence.HOLDS) {
+                int[] counts = executions.transition(c, List.of(cp(i)), TransitionGuard.NONE);
+                outcomes[i] = counts[0] != 0 ? CommitOutcome.APPLIED : CommitOutcome.FENCED;
+                fence.put(i, Fence.DECIDED);
             }
         }
 
@@ -417,8 +500,9 @@ final class GroupCommit {
             Map<String, List<Instant>> signalsByParent = new TreeMap<>();
             for (int i : ended) {
                 String child = cp(i).executionId();
-                String parent = parentOf.containsKey(child) || ends(cp(i)) ? parentOf.get(child)
-                        : executions.parentOf(c, child);
+                // An end's parent is known by now (looked up, or known to be none); a cancel's is looked up.
+                String parent = parentOf.containsKey(child) || outcomes[i] == CommitOutcome.APPLIED
+                        ? parentOf.get(child) : executions.parentOf(c, child);
                 if (parent != null) {
                     signalsByParent.computeIfAbsent(parent, p -> new ArrayList<>()).add(cp(i).now());
                 }

@@ -82,9 +82,9 @@ final class OperationsTable {
                 bindRow(ps, op);
                 ps.setString(16, op.executionId());
                 ps.setLong(17, versions[k]);
-                ps.addBatch();
+                Rows.add(ps, ops.size());
             }
-            return ps.executeBatch();
+            return Rows.execute(ps, ops.size());
         }
     }
 
@@ -131,9 +131,9 @@ final class OperationsTable {
                 ps.setString(15, op.operationId());
                 ps.setString(16, op.executionId());
                 ps.setLong(17, versions[k]);
-                ps.addBatch();
+                Rows.add(ps, ops.size());
             }
-            return ps.executeBatch();
+            return Rows.execute(ps, ops.size());
         }
     }
 }

@@ -197,6 +197,22 @@ final class Rows {
         return Objects.requireNonNull(value, "status or type").name();
     }
 
+    /**
+     * Adds the parameters bound to {@code ps} to its batch, unless the batch is of one statement: that one is run
+     * alone ({@link #execute}). A driver may send a batch in a way a statement alone does not need (MariaDB's bulk
+     * protocol, which refuses {@code INSERT ... SELECT}).
+     */
+    static void add(PreparedStatement ps, int size) throws SQLException {
+        if (size > 1) {
+            ps.addBatch();
+        }
+    }
+
+    /** Runs the batch that {@link #add} built, of {@code size} statements; @return their update counts */
+    static int[] execute(PreparedStatement ps, int size) throws SQLException {
+        return size == 1 ? new int[] {ps.executeUpdate()} : ps.executeBatch();
+    }
+
     /** Fails if a statement of a batch of inserts changed no row. */
     static void checkBatch(int[] counts, String what) throws SQLException {
         for (int count : counts) {

@@ -43,16 +43,53 @@ final class Tx {
                     pause(attempt);
                     continue;
                 }
-                // The driver's message may quote the values the statement carried (user payloads): only a
-                // redacted copy of it goes into the exception, and so into any log line.
-                String message = what + " failed on " + dialect.displayName() + ": " + Dialect.safeMessage(e);
-                if (dialect.isRejection(e)) {
-                    throw new WriteRejectedException(message + "; the database refuses these values, so writing"
-                            + " them again would fail again", Dialect.redacted(e));
-                }
-                throw new StoreException(message, Dialect.redacted(e));
+                throw failure(what, e);
             }
         }
+    }
+
+    /**
+     * Runs {@code work}, which must be a single statement, in auto-commit mode: the statement is its own
+     * transaction, committed as it completes, without a round trip for the commit. Deadlocks are retried as in
+     * {@link #inTransaction}.
+     */
+    <T> T inAutoCommit(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                boolean autoCommit = c.getAutoCommit();
+                if (!autoCommit) {
+                    c.setAutoCommit(true);
+                }
+                try {
+                    return work.run(c);
+                } finally {
+                    if (!autoCommit) {
+                        try {
+                            c.setAutoCommit(false);
+                        } catch (SQLException ignored) {
+                            // the pool discards a broken connection
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
+                    pause(attempt);
+                    continue;
+                }
+                throw failure(what, e);
+            }
+        }
+    }
+
+    private RuntimeException failure(String what, SQLException e) {
+        // The driver's message may quote the values the statement carried (user payloads): only a redacted copy
+        // of it goes into the exception, and so into any log line.
+        String message = what + " failed on " + dialect.displayName() + ": " + Dialect.safeMessage(e);
+        if (dialect.isRejection(e)) {
+            return new WriteRejectedException(message + "; the database refuses these values, so writing them"
+                    + " again would fail again", Dialect.redacted(e));
+        }
+        return new StoreException(message, Dialect.redacted(e));
     }
 
     private <T> T runOnce(Work<T> work) throws SQLException {
