@@ -15,8 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * one fails, the others succeed. When the store cannot be reached, every waiter of the batch fails, and each run
  * is tried again later.
  *
+ * <p>Whoever waits for a write commits it, if no commit is under way: {@link #await} takes what has queued up
+ * and commits it on the waiting thread, so that a run that goes step by step costs no hand-off between threads.
+ * When a commit is under way, the waiter waits for it; whatever queued up meanwhile is committed by the writer's
+ * own thread, woken when that commit ends. A write that nobody waits for goes with the next write that somebody
+ * waits for, or within 50 ms.
+ * One commit runs at a time: a lock, held while a batch is taken from the queue and committed, makes the thread
+ * that holds it the writer.
+ *
  * <p>Invariant: the writes of one execution are committed in the order they were submitted; a write that was
  * submitted without waiting is durable no later than any write submitted after it. This is what lets cheap
  * writes (a wait's completion, a recorded {@code now()}) go unawaited: whatever later write is awaited carries
@@ -44,7 +55,11 @@ public final class CheckpointWriter {
     private static final int MAX_BATCH = 512;
 
     private final ExecutionStore store;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** Held by the thread that takes a batch from the queue and commits it. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** Whether the writer's thread has been woken and has not looked at the queue since. */
+    private final AtomicBoolean woken = new AtomicBoolean();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -77,6 +92,33 @@ public final class CheckpointWriter {
         return done;
     }
 
+    /**
+     * Waits for a write submitted here to be committed, committing what has queued up on this thread if no commit
+     * is under way.
+     *
+     * @return the write's outcome
+     * @throws java.util.concurrent.CompletionException if the write failed
+     */
+    public <T> T await(CompletableFuture<T> done) {
+        if (!done.isDone() && writing.tryLock()) {
+            try {
+                commitQueued();
+            } finally {
+                writing.unlock();
+            }
+            if (!queue.isEmpty()) {
+                wake();
+            }
+        }
+        return done.join();
+    }
+
+    private void wake() {
+        if (woken.compareAndSet(false, true)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
     public CompletableFuture<CommitOutcome> submit(String executionId, long version, List<OperationRecord> inserts,
             List<OperationRecord> updates, List<CallbackRecord> callbacks, Transition transition, Instant now) {
         CompletableFuture<CommitOutcome> done = new CompletableFuture<>();
@@ -85,12 +127,16 @@ public final class CheckpointWriter {
             return done;
         }
         queue.add(new Pending(new Checkpoint(executionId, version, inserts, updates, callbacks, transition, now), done));
+        if (writing.isLocked()) {
+            wake(); // a commit is under way, and this write may have missed it: it goes in the next one
+        }
         return done;
     }
 
     /** Stops after committing everything queued so far. */
     public void stop(long timeoutMillis) {
         running = false;
+        LockSupport.unpark(thread);
         try {
             thread.join(timeoutMillis);
         } catch (InterruptedException e) {
@@ -108,51 +154,64 @@ public final class CheckpointWriter {
     }
 
     private void loop() {
-        List<Object> taken = new ArrayList<>();
-        List<PendingStart> starts = new ArrayList<>();
-        List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
+            if (queue.isEmpty()) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            woken.set(false);
+            if (queue.isEmpty()) {
+                continue;
+            }
+            writing.lock();
             try {
-                Object first = queue.poll(50, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                taken.add(first);
-                queue.drainTo(taken, MAX_BATCH - 1);
-                for (Object item : taken) {
-                    if (item instanceof PendingStart start) {
-                        starts.add(start);
-                    } else {
-                        batch.add((Pending) item);
-                    }
-                }
-                if (!starts.isEmpty()) {
-                    start(starts);
-                }
-                if (!batch.isEmpty()) {
-                    write(batch);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException | Error e) {
-                // Whatever fails (a driver may even throw an Error when its connection is cut), the writer goes
-                // on, and every waiter of the batch hears of it: a dead writer would leave its runs waiting
-                // forever. The store's messages quote no values, so the log carries no payload.
-                log.warn("a group commit of {} writes and {} starts failed: {}", batch.size(), starts.size(),
-                        e.toString());
-                for (Pending p : batch) {
-                    p.done.completeExceptionally(e);
-                }
-                for (PendingStart p : starts) {
-                    p.done.completeExceptionally(e);
+                while (commitQueued()) {
+                    // on until the queue is empty: those who queued meanwhile wait for this thread
                 }
             } finally {
-                taken.clear();
-                starts.clear();
-                batch.clear();
+                writing.unlock();
             }
         }
+    }
+
+    /**
+     * Takes what has queued up (at most {@value #MAX_BATCH} writes) and commits it; called with {@link #writing}
+     * held. @return whether there was anything to commit
+     */
+    private boolean commitQueued() {
+        List<PendingStart> starts = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>();
+        Object item;
+        while (starts.size() + batch.size() < MAX_BATCH && (item = queue.poll()) != null) {
+            if (item instanceof PendingStart start) {
+                starts.add(start);
+            } else {
+                batch.add((Pending) item);
+            }
+        }
+        if (starts.isEmpty() && batch.isEmpty()) {
+            return false;
+        }
+        try {
+            if (!starts.isEmpty()) {
+                start(starts);
+            }
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
+        } catch (RuntimeException | Error e) {
+            // Whatever fails (a driver may even throw an Error when its connection is cut), the writer goes on,
+            // and every waiter of the batch hears of it: a dead writer would leave its runs waiting forever. The
+            // store's messages quote no values, so the log carries no payload.
+            log.warn("a group commit of {} writes and {} starts failed: {}", batch.size(), starts.size(),
+                    e.toString());
+            for (Pending p : batch) {
+                p.done.completeExceptionally(e);
+            }
+            for (PendingStart p : starts) {
+                p.done.completeExceptionally(e);
+            }
+        }
+        return true;
     }
 
     private void start(List<PendingStart> starts) {

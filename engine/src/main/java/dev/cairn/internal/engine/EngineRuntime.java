@@ -266,7 +266,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
             // Unnamed starts cannot collide: they are group-committed like checkpoints.
             ExecutionRecord record;
             try {
-                record = writer(id).submitStart(execution).join();
+                record = writer(id).await(writer(id).submitStart(execution));
             } catch (CompletionException e) {
                 if (e.getCause() instanceof WriteRejectedException rejected) {
                     throw new SerializationException("the start of an execution of '" + function.name()

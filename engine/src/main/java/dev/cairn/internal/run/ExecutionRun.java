@@ -237,7 +237,7 @@ public final class ExecutionRun {
     void awaitApplied(CompletableFuture<CommitOutcome> done) {
         CommitOutcome outcome;
         try {
-            outcome = done.join();
+            outcome = env.writer(executionId()).await(done);
         } catch (CompletionException e) {
             if (e.getCause() instanceof WriteRejectedException w) {
                 rejected = w;

@@ -1,10 +1,11 @@
 package dev.cairn.internal.run;
 
-import dev.cairn.internal.replay.ReplayContext;
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.SerializationException;
+import dev.cairn.internal.commit.CheckpointWriter;
+import dev.cairn.internal.replay.ReplayContext;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
@@ -293,8 +294,9 @@ public final class ExecutionRunner {
     }
 
     private CommitOutcome submit(ExecutionRecord execution, Transition transition) {
-        return env.writer(execution.id()).submit(execution.id(), execution.version(), List.of(), List.of(),
-                List.of(), transition, env.clock().now()).join();
+        CheckpointWriter writer = env.writer(execution.id());
+        return writer.await(writer.submit(execution.id(), execution.version(), List.of(), List.of(), List.of(),
+                transition, env.clock().now()));
     }
 
     /** The run stopped on a store failure: the execution is claimed again after a delay. */
