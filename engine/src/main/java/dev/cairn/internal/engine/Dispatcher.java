@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +47,12 @@ final class Dispatcher {
      * With {@link #inFlight}, what this node renews the leases of; nothing else it owns is renewed.
      */
     private final Set<String> retrying = ConcurrentHashMap.newKeySet();
+    /** Told when an execution is no longer queued or running here. */
+    private final Consumer<String> runOver;
     private volatile boolean closing;
 
     Dispatcher(ExecutionStore store, String nodeId, Clock clock, Clock leaseClock, Duration leaseDuration,
-            int concurrency, ScheduledExecutorService delays) {
+            int concurrency, ScheduledExecutorService delays, Consumer<String> runOver) {
         this.store = store;
         this.nodeId = nodeId;
         this.clock = clock;
@@ -57,6 +60,7 @@ final class Dispatcher {
         this.leaseDuration = leaseDuration;
         this.concurrency = concurrency;
         this.delays = delays;
+        this.runOver = runOver;
         AtomicInteger threads = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(concurrency, concurrency, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -123,6 +127,7 @@ final class Dispatcher {
                     retryOwned(executionId, ExecutionRunner.RETRY_DELAY);
                 } finally {
                     Boolean again = inFlight.remove(executionId);
+                    runOver.accept(executionId);
                     if (Boolean.TRUE.equals(again)) {
                         dispatch(executionId);
                     }
@@ -130,6 +135,7 @@ final class Dispatcher {
             });
         } catch (RejectedExecutionException e) {
             inFlight.remove(executionId);
+            runOver.accept(executionId);
         }
     }
 

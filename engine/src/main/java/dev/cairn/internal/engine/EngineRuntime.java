@@ -101,13 +101,13 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
         }
         this.histories = new HistoryCache(settings.historyCacheSize());
         this.delays = Executors.newSingleThreadScheduledExecutor(daemons("cairn-delays-" + nodeId, null));
+        this.waiters = new ResultWaiters(store, this::runsHere);
         this.dispatcher = new Dispatcher(store, nodeId, settings.clock(), settings.leaseClock(),
-                settings.leaseDuration(), settings.concurrency(), delays);
+                settings.leaseDuration(), settings.concurrency(), delays, waiters::runOver);
         this.runner = new ExecutionRunner(this, histories);
         dispatcher.runWith(runner);
         this.scheduler = new Scheduler(this, settings.schedulerWindow(), settings.pollInterval(), settings.tick(),
                 settings.leaseDuration());
-        this.waiters = new ResultWaiters(store);
         this.callbacks = new CallbackCompletions(store, payloads, settings.serializer(), settings.clock(),
                 dispatcher::dispatch);
         this.cancellations = new Cancellations(store, settings.clock(), histories, waiters::ended,
@@ -159,7 +159,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
             writer.start();
         }
         scheduler.start();
-        delays.scheduleWithFixedDelay(() -> waiters.poll(dispatcher::isInFlight), settings.pollInterval().toMillis(),
+        delays.scheduleWithFixedDelay(() -> waiters.poll(), settings.pollInterval().toMillis(),
                 settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("Cairn engine {} started with functions {}", nodeId, registry.names());
     }
@@ -443,6 +443,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     @Override
     public void retryOwned(String executionId, Duration delay) {
         dispatcher.retryOwned(executionId, delay);
+    }
+
+    /** Whether an execution is queued or running here. */
+    private boolean runsHere(String executionId) {
+        return dispatcher.isInFlight(executionId);
     }
 
     @Override

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * The callers waiting for executions to end ({@code handle.result()}, {@code future()}). An execution that ends on
  * this node completes its waiters at once, with the row the run wrote; one that ends elsewhere (another node, a
  * cancel) is found by a poll every {@code pollInterval}.
+ *
+ * <p>Waiting for an execution that runs here reads nothing from the store: its run will end it here, or has
+ * just done so (the final rows of runs that ended with nobody waiting are kept until their run is over).
  */
 final class ResultWaiters {
 
@@ -25,9 +28,17 @@ final class ResultWaiters {
 
     private final ExecutionStore store;
     private final Map<String, CompletableFuture<ExecutionRecord>> waiters = new ConcurrentHashMap<>();
+    /** The final rows of executions that ended here with nobody waiting, until their run is over. */
+    private final Map<String, ExecutionRecord> justEnded = new ConcurrentHashMap<>();
+    private final Predicate<String> runsHere;
 
-    ResultWaiters(ExecutionStore store) {
+    /**
+     * @param runsHere whether an execution is queued or running here; it stays true until after its run has
+     *                 called {@link #ended}, and then {@link #runOver} is called
+     */
+    ResultWaiters(ExecutionStore store, Predicate<String> runsHere) {
         this.store = store;
+        this.runsHere = runsHere;
     }
 
     /** Completes the waiters of an execution that ended here, with its final row as this node wrote it. */
@@ -35,7 +46,14 @@ final class ResultWaiters {
         CompletableFuture<ExecutionRecord> waiter = waiters.remove(finalRow.id());
         if (waiter != null) {
             waiter.complete(finalRow);
+        } else {
+            justEnded.put(finalRow.id(), finalRow);
         }
+    }
+
+    /** An execution's run here is over (it is no longer queued or running here). */
+    void runOver(String executionId) {
+        justEnded.remove(executionId);
     }
 
     /** Completes the waiters of an execution that ended, reading its row. */
@@ -71,6 +89,17 @@ final class ResultWaiters {
                     + " from that engine");
         }
         CompletableFuture<ExecutionRecord> waiter = waiters.computeIfAbsent(executionId, k -> new CompletableFuture<>());
+        // Registered first, then looked for: an end here after this point completes the waiter, one before it
+        // left its row in justEnded, and a run still here will end it.
+        ExecutionRecord ended = justEnded.get(executionId);
+        if (ended != null) {
+            waiters.remove(executionId, waiter);
+            waiter.complete(ended);
+            return waiter;
+        }
+        if (runsHere.test(executionId)) {
+            return waiter;
+        }
         ExecutionRecord current = store.findExecution(executionId)
                 .orElseThrow(() -> new UnknownExecutionException(executionId));
         if (current.status().isTerminal()) {
@@ -80,8 +109,8 @@ final class ResultWaiters {
         return waiter;
     }
 
-    /** Looks for the ends of executions waited for that do not run here ({@code runsHere} false). */
-    void poll(Predicate<String> runsHere) {
+    /** Looks for the ends of executions waited for that do not run here. */
+    void poll() {
         try {
             for (String id : new ArrayList<>(waiters.keySet())) {
                 if (runsHere.test(id)) {
@@ -101,6 +130,7 @@ final class ResultWaiters {
 
     /** Fails every waiter: the engine closed before their executions ended. */
     void closeAll() {
+        justEnded.clear();
         for (CompletableFuture<ExecutionRecord> waiter : waiters.values()) {
             waiter.completeExceptionally(new EngineClosedException("the engine was closed before the execution ended;"
                     + " it resumes on the next start"));
