@@ -57,6 +57,7 @@ final class ExecutionsTable {
     private final Tx tx;
     private final Dialect dialect;
     private final String executions;
+    private final String insertSql;
     /** The transition statement for each {@link TransitionGuard}, by ordinal. */
     private final String[] transitionSql;
 
@@ -67,6 +68,8 @@ final class ExecutionsTable {
         String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
                 + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
                 + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING' AND cancel_reason IS NULL";
+        this.insertSql = "INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.transitionSql = new String[] {transition, transition + " AND signals = ?",
             transition + " AND parent_id IS NULL"};
     }
@@ -94,8 +97,7 @@ final class ExecutionsTable {
                     return new CreateResult(existing.get(), false);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
                 bindExecution(ps, row);
                 ps.executeUpdate();
             } catch (SQLException e) {
@@ -128,17 +130,19 @@ final class ExecutionsTable {
             }
             rows.add(newRow(execution));
         }
-        return tx.inTransaction("create " + rows.size() + " execution(s)", c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        Tx.Work<List<ExecutionRecord>> insert = c -> {
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
                 for (ExecutionRecord row : rows) {
                     bindExecution(ps, row);
-                    ps.addBatch();
+                    Rows.add(ps, rows.size());
                 }
-                ps.executeBatch();
+                Rows.execute(ps, rows.size());
             }
             return List.copyOf(rows);
-        });
+        };
+        String what = "create " + rows.size() + " execution(s)";
+        // One insert is its own transaction: no round trip for a commit.
+        return rows.size() == 1 ? tx.inAutoCommit(what, insert) : tx.inTransaction(what, insert);
     }
 
     /** The row a new execution starts as. */
