@@ -268,6 +268,15 @@ final class ReplayHarness implements AutoCloseable {
         return operations().get(id);
     }
 
+    /**
+     * One operation as the store holds it at this moment, without committing queued writes first: what is durable,
+     * as seen from inside a step's body, say.
+     */
+    OperationRecord durable(String id) {
+        return store.loadHistory(EXECUTION_ID).operations().stream().filter(o -> o.operationId().equals(id))
+                .findFirst().orElse(null);
+    }
+
     /** The callbacks of the test's execution. */
     List<CallbackRecord> callbacks() {
         flush();

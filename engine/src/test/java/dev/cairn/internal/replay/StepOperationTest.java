@@ -1,6 +1,5 @@
 package dev.cairn.internal.replay;
 
-import static dev.cairn.internal.replay.ReplayHarness.EXECUTION_ID;
 import static dev.cairn.internal.replay.ReplayHarness.T0;
 import static dev.cairn.internal.replay.ReplayHarness.op;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,12 +51,6 @@ class StepOperationTest {
     private static OperationRecord step(String name, OperationStatus status, int attempt, ErrorInfo error,
             java.time.Instant scheduledAt) {
         return op("1", OperationType.STEP, null, name, status, attempt, null, error, scheduledAt, T0, null);
-    }
-
-    /** The operation as the store holds it now, without pushing queued writes first. */
-    private OperationRecord storedNow(String id) {
-        return h.store.loadHistory(EXECUTION_ID).operations().stream().filter(o -> o.operationId().equals(id))
-                .findFirst().orElse(null);
     }
 
     // ================================================================ replay of a recorded outcome
@@ -213,7 +206,7 @@ class StepOperationTest {
         AtomicReference<OperationRecord> seenByBody = new AtomicReference<>();
 
         RunResult<String> r = h.run(ctx -> ctx.step("pay", String.class, s -> {
-            seenByBody.set(storedNow("1"));
+            seenByBody.set(h.durable("1"));
             return "paid";
         }, atMostOnce(RetryStrategies.none())));
 
@@ -230,7 +223,7 @@ class StepOperationTest {
         AtomicReference<OperationRecord> seenByBody = new AtomicReference<>();
 
         RunResult<String> r = h.run(ctx -> ctx.step("pay", String.class, s -> {
-            seenByBody.set(storedNow("1"));
+            seenByBody.set(h.durable("1"));
             return "paid";
         }, retrying(RetryStrategies.none())));
 
@@ -253,7 +246,7 @@ class StepOperationTest {
 
         RunResult<String> r = h.run(ctx -> ctx.step("pay", String.class, s -> {
             bodyAttempts.add(s.attempt());
-            seenByBody.set(storedNow("1"));
+            seenByBody.set(h.durable("1"));
             return "paid on " + s.attempt();
         }, atMostOnce(immediately)));
 
