@@ -1,10 +1,13 @@
 package dev.cairn.internal.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cairn.CompletionReason;
 import dev.cairn.config.CompletionConfig;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,5 +91,12 @@ class CompletionPolicyTest {
     void completionIsDecidedByTheConfigAndTheCounts(String config, CompletionConfig completion, int successes,
             int failures, int n, CompletionReason expected) {
         assertEquals(expected, CompletionPolicy.decide(completion, successes, failures, n));
+    }
+
+    @Disabled("Bug: failures > p * total in floating point; 0.29 * 100 is 28.999999999999996, so 29 failures of 100 exceed 29%")
+    @Test
+    void failuresExactlyAtTheToleratedPercentageDoNotExceedIt() {
+        assertNull(CompletionPolicy.decide(CompletionConfig.toleratedFailurePercentage(0.29), 0, 29, 100));
+        assertNull(CompletionPolicy.decide(CompletionConfig.toleratedFailurePercentage(0.57), 0, 57, 100));
     }
 }
