@@ -108,6 +108,48 @@ final class SampleArgs {
         return dir;
     }
 
+    /** Whether the option was given. */
+    boolean has(String name) {
+        return options.containsKey(name);
+    }
+
+    /** A string option, or {@code defaultValue}. */
+    String string(String name, String defaultValue) {
+        return options.getOrDefault(name, defaultValue);
+    }
+
+    /** One of {@code choices}, or {@code defaultValue}. */
+    String choice(String name, String defaultValue, List<String> choices) {
+        String value = options.getOrDefault(name, defaultValue);
+        if (!choices.contains(value)) {
+            throw new UsageException("--" + name + " must be one of " + String.join(", ", choices) + ", was '" + value
+                    + "'");
+        }
+        return value;
+    }
+
+    /** A comma-separated list of positive integers ({@code 1,16}), or {@code defaultValue}. */
+    List<Integer> positiveInts(String name, List<Integer> defaultValue) {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        List<Integer> result = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            try {
+                int n = Integer.parseInt(part.trim());
+                if (n < 1) {
+                    throw new UsageException("--" + name + " values must be at least 1, was " + n);
+                }
+                result.add(n);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be a number or a comma-separated list of numbers, was '"
+                        + value + "'");
+            }
+        }
+        return List.copyOf(result);
+    }
+
     /** A positive integer option, or {@code defaultValue}. */
     int positiveInt(String name, int defaultValue) {
         String value = options.get(name);
