@@ -34,9 +34,12 @@ public final class Samples {
                     + "manager when fewer than 2 approve", ApprovalSample::run),
             new Sample("restart", "kills a JVM (kill -9) in the middle of 8 executions and resumes them from "
                     + "their checkpoints in a new one", RestartSample::run),
-            new Sample("benchmark", "executions/s, steps/s and step latency on the H2 file store, next to raw "
-                    + "JDBC INSERT+COMMIT; then a map of N items: items/s, heap, resume after kill -9 [--executions N --steps S "
-                    + "--concurrency C --map --map-items N --map-concurrency C]", Benchmark::run));
+            new Sample("benchmark", "steps/s, latency per execution and CPU per step of N executions of S steps"
+                    + " on C closed-loop clients, on H2, PostgreSQL or MariaDB, next to raw JDBC single commits and"
+                    + " batches; then, on H2, a map of N items: items/s, heap, resume after kill -9 [--store"
+                    + " h2|postgres|mariadb --url URL --user U --password P --executions N --steps S --concurrency"
+                    + " C[,C...] --warmup-steps W --no-map | --map --map-items N --map-concurrency C]",
+                    Benchmark::run));
 
     private Samples() {
     }
