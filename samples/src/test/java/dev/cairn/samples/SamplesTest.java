@@ -71,6 +71,58 @@ class SamplesTest {
     }
 
     @Test
+    @Timeout(120)
+    void benchmarkPrintsCairnAndBothRawDriversForEachConcurrencyOnH2(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int status = Benchmark.run(new String[] {"--executions", "6", "--steps", "3", "--concurrency", "1,2",
+                "--warmup-steps", "6", "--no-map", "--data", dir.toString()}, out);
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertEquals(0, status, printed);
+        assertTrue(printed.contains("Database: h2 jdbc:h2:"), printed);
+        assertTrue(printed.matches("(?s).*\\n +C +driver +steps/s +p50 ms +p99 ms +cpu ms/step +host ms/step"
+                + " +x raw single\\n.*"), printed);
+        for (int c : new int[] {1, 2}) {
+            for (String driver : List.of("cairn", "raw single commit", "raw batch")) {
+                String row = "(?s).*\\n +" + c + "  " + driver + " +\\d+ +[\\d.]+ +[\\d.]+ +[\\d.]+ +([\\d.]+|n/a)"
+                        + " +[\\d.]+\\n.*";
+                assertTrue(printed.matches(row), "no row for " + driver + " at C=" + c + ":\n" + printed);
+            }
+        }
+        assertTrue(printed.contains("checked: 6 executions SUCCEEDED, 18 step rows"), printed);
+        assertTrue(printed.contains("checked: 18 rows of 6 executions"), printed);
+        assertTrue(printed.contains("Rerun: java -jar ") && printed.contains(" benchmark --store h2 --executions 6"
+                + " --steps 3 --concurrency 1,2 --warmup-steps 6 --no-map --data " + dir), printed);
+        assertTrue(Files.exists(dir.resolve("executions").resolve("cairn.mv.db")), "ran on an H2 file in --data");
+    }
+
+    @Test
+    void benchmarkRefusesWhatItCannotRun() {
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--store", "oracle"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--store", "postgres", "--url", "jdbc:h2:mem:x"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--map", "--store", "mariadb"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--map", "--no-map"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--concurrency", "1,x"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--concurrency", "4,0"}));
+    }
+
+    @Test
+    void benchmarkRowCheckFailsWhenRowsAreMissing(@TempDir Path dir) throws Exception {
+        BenchDatabase db = BenchDatabase.of(SampleArgs.parse(new String[0], "store"), dir);
+        ExecutionsBenchmark.createRawTable(db);
+        try (ExecutionsBenchmark.RawDriver raw = new ExecutionsBenchmark.RawDriver(db, 3, false)) {
+            raw.open(1);
+            raw.runExecution(0, "a");
+            raw.runExecution(0, "b");
+            assertEquals("6 rows of 2 executions", raw.check(2, 3));
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> raw.check(3, 3));
+            assertTrue(e.getMessage().contains("has 6 rows of 2 executions, expected 9 of 3"), e.getMessage());
+        }
+    }
+
+    @Test
     void flagsTakeNoValue() {
         SampleArgs args = SampleArgs.parse(new String[] {"--map", "--map-items", "5"}, java.util.Set.of("map"),
                 "map-items");
