@@ -1,7 +1,5 @@
 package dev.cairn.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.spi.CallbackCompletion;
@@ -17,8 +15,6 @@ import dev.cairn.spi.History;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.StoreLimits;
 import dev.cairn.spi.WriteRejectedException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -67,9 +62,6 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     private static final Pattern PREFIX = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)?");
     private static final int MAX_PREFIX_LENGTH = 32;
-
-    /** The directories of the H2 stores open in this JVM. */
-    private static final Map<Path, Boolean> OPEN_H2_DIRECTORIES = new ConcurrentHashMap<>();
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -132,56 +124,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
      * @throws StoreException if the database cannot be opened, for example because another process has it open
      */
     public static JdbcExecutionStore h2(Path directory) {
-        Objects.requireNonNull(directory, "directory");
-        Path dir;
+        H2Database.Opened db = H2Database.open(directory);
         try {
-            Files.createDirectories(directory);
-            dir = directory.toRealPath();
-        } catch (IOException e) {
-            throw new StoreException("could not create the H2 database directory " + directory, e);
-        }
-        String file = dir.resolve("cairn").toString();
-        if (file.contains(";")) {
-            throw new IllegalArgumentException("the H2 database directory must not contain ';': " + dir);
-        }
-        // H2 locks the file against other processes; within this JVM it would share it: refuse that too.
-        if (OPEN_H2_DIRECTORIES.putIfAbsent(dir, Boolean.TRUE) != null) {
-            throw new StoreException("the H2 database " + file + ".mv.db is already open in this JVM: "
-                    + "one store at a time may use it");
-        }
-        Runnable release = () -> OPEN_H2_DIRECTORIES.remove(dir);
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("cairn-h2");
-        config.setDriverClassName("org.h2.Driver");
-        config.setJdbcUrl(h2Url(file));
-        config.setUsername("sa");
-        config.setPassword("");
-        config.setMaximumPoolSize(8);
-        config.setMinimumIdle(1);
-        // embedded connections do not go stale; retiring the last one would close and reopen the database
-        config.setMaxLifetime(0);
-        // every use of a connection ends in an explicit commit or rollback; switching auto-commit back on after
-        // each transaction would cost H2 another write to the file
-        config.setAutoCommit(false);
-        HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            release.run();
-            throw new StoreException("could not open the H2 database " + file + ".mv.db: " + rootMessage(e), e);
-        }
-        AutoCloseable closer = () -> {
-            try {
-                pool.close();
-            } finally {
-                release.run();
-            }
-        };
-        try {
-            return new Builder(pool).exclusive(true).ownedPool(closer).build();
+            return new Builder(db.pool()).exclusive(true).ownedPool(db.closer()).build();
         } catch (RuntimeException e) {
             try {
-                closer.close();
+                db.closer().close();
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -191,14 +139,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     /** The JDBC URL of the embedded H2 database file {@code file} (without its {@code .mv.db} suffix). */
     static String h2Url(String file) {
-        // "retry:" reopens the file when an interrupt closed its channel: a thread interrupted while it writes
-        // (user code that interrupts itself, a shutdown) must not close the database for everyone.
-        return "jdbc:h2:retry:" + file
-                // write every commit to the file at commit time, not up to 500 ms later
-                + ";WRITE_DELAY=0"
-                // no JVM shutdown hook closing the database under the engine's feet; close() closes it
-                + ";DB_CLOSE_ON_EXIT=FALSE"
-                + ";LOCK_TIMEOUT=10000";
+        return H2Database.url(file);
     }
 
     /**
@@ -526,14 +467,6 @@ public final class JdbcExecutionStore implements ExecutionStore {
     @Override
     public CancelResult cancel(String executionId, String reason, Instant now) {
         return executions.cancel(executionId, reason, now);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     /** The table prefix and dialect, for diagnostics. */
