@@ -59,7 +59,12 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         if (recorded.status() == OperationStatus.SUCCEEDED) {
             return run.read(recorded.result(), resultType.type(), "result of " + where());
         }
-        throw failure(where(), id, childId(), childStatus(recorded), recorded.error());
+        ExecutionStatus status = childStatus(recorded);
+        if (status == ExecutionStatus.SUCCEEDED) {
+            // The child succeeded but its output could not be read as the result type: what the first run threw.
+            throw new SerializationException(recorded.error().message());
+        }
+        throw failure(where(), id, childId(), status, recorded.error());
     }
 
     @Override
@@ -97,7 +102,9 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
             try {
                 value = run.read(c.output(), resultType.type(), "result of " + where);
             } catch (SerializationException e) {
-                ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, null, ErrorInfo.of(e), now), false);
+                // Recorded with the child's status, SUCCEEDED, so that a replay throws this again.
+                ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
+                        "the status of " + where), ErrorInfo.of(e), now), false);
                 throw e;
             }
             ctx.write(OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
@@ -113,17 +120,23 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
 
     /**
      * The terminal status of the child of a failed invoke operation: recorded as its result; an operation recorded
-     * before that was recorded only says it at the start of its error message.
+     * before that was recorded only says it at the start of its error message. {@code SUCCEEDED} when the child
+     * succeeded but its output could not be read as the result type; recorded before the status was, such a failure
+     * is a {@link SerializationException} without the {@code [STATUS] } prefix every failure of a child has.
      */
     private ExecutionStatus childStatus(OperationRecord failed) {
         if (failed.result() != null) {
             return ExecutionStatus.valueOf(run.read(failed.result(), String.class, "status of " + where()));
         }
         String message = failed.error().message() == null ? "" : failed.error().message();
-        for (ExecutionStatus s : new ExecutionStatus[] {ExecutionStatus.CANCELLED, ExecutionStatus.TIMED_OUT}) {
+        for (ExecutionStatus s : new ExecutionStatus[] {ExecutionStatus.CANCELLED, ExecutionStatus.TIMED_OUT,
+                ExecutionStatus.FAILED}) {
             if (message.startsWith("[" + s + "] ")) {
                 return s;
             }
+        }
+        if (SerializationException.class.getName().equals(failed.error().type())) {
+            return ExecutionStatus.SUCCEEDED;
         }
         return ExecutionStatus.FAILED;
     }
