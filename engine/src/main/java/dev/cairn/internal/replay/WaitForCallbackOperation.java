@@ -1,11 +1,13 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.CallbackFailedException;
+import dev.cairn.CallbackStatus;
 import dev.cairn.CallbackSubmitter;
 import dev.cairn.DurableCallback;
 import dev.cairn.ErrorInfo;
 import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
+import dev.cairn.SerializationException;
 import dev.cairn.StepFailedException;
 import dev.cairn.TypeRef;
 import dev.cairn.config.CallbackConfig;
@@ -43,6 +45,12 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
             return run.read(recorded.result(), resultType.type(), "result of waitForCallback '" + name + "'");
         }
         CallbackRecord cb = run.history.callbacksByOperation.get(id + "-1");
+        if (cb != null && cb.status() == CallbackStatus.SUCCEEDED
+                && SerializationException.class.getName().equals(recorded.error().type())) {
+            // The callback was completed with a result that could not be read as the result type: what the first
+            // run threw. (A callback failed by the caller with that error type is FAILED, not SUCCEEDED.)
+            throw new SerializationException(recorded.error().message());
+        }
         throw CallbackOperation.callbackError("waitForCallback '" + name + "'", cb == null ? null : cb.id(), id,
                 recorded.error());
     }

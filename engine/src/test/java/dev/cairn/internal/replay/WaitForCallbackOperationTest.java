@@ -15,13 +15,13 @@ import dev.cairn.OperationType;
 import dev.cairn.SerializationException;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.internal.replay.ReplayHarness.RunResult;
+import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.OperationRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,7 +99,6 @@ class WaitForCallbackOperationTest {
         assertEquals(e.error().message(), context.error().message());
     }
 
-    @Disabled("Bug: first run throws SerializationException, the replay of its FAILED record throws CallbackFailedException")
     @Test
     void aResultThatCannotBeReadAsTheResultTypeFailsTheSameWayOnReplay() {
         ReplayHarness.Workflow<String> workflow = ctx -> {
@@ -117,6 +116,26 @@ class WaitForCallbackOperationTest {
         assertEquals("unreadable result", h.run(workflow).value());
         assertEquals(OperationStatus.FAILED, h.operation("1").status());
         assertEquals("unreadable result", h.run(workflow).value(), "the replay of the recorded failure");
+    }
+
+    @Test
+    void aCallbackFailedByItsCallerWithTheTypeOfASerializationExceptionIsReplayedAsCallbackFailedException() {
+        ReplayHarness.Workflow<String> workflow = ctx -> {
+            try {
+                return "read " + ctx.waitForCallback("count", Integer.class, (callbackId, step) -> { }, ONE_HOUR);
+            } catch (SerializationException e) {
+                return "unreadable result";
+            } catch (CallbackFailedException e) {
+                return "callback failed";
+            }
+        };
+        assertTrue(h.run(workflow).suspended());
+        h.store.completeCallback(new CallbackCompletion(h.callbacks().get(0).id(), CallbackStatus.FAILED, null,
+                ErrorInfo.of(SerializationException.class.getName(), "the caller could not encode it"), h.clock.now()));
+
+        assertEquals("callback failed", h.run(workflow).value());
+        assertEquals(OperationStatus.FAILED, h.operation("1").status());
+        assertEquals("callback failed", h.run(workflow).value(), "the replay of the recorded failure");
     }
 
     @Test
