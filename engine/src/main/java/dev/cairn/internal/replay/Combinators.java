@@ -1,6 +1,7 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.DurableFuture;
+import dev.cairn.internal.run.ExecutionRun;
 import dev.cairn.internal.run.Outcome;
 import dev.cairn.internal.run.Scope;
 import java.time.Instant;
@@ -76,8 +77,9 @@ final class Combinators {
         for (DurableFuture<?> f : futures) {
             all.add((DurableFutureBase<?>) f);
         }
+        Integer recorded = choice.isRecorded() ? recordedWinner(ctx, choice, all.size()) : null;
         return new DurableFutureBase<Object>(ctx) {
-            private volatile Integer winner = choice.isRecorded() ? choice.replay() : null;
+            private volatile Integer winner = recorded;
 
             @Override
             @SuppressWarnings("unchecked")
@@ -137,6 +139,24 @@ final class Combinators {
                 return all.get(winner).get();
             }
         };
+    }
+
+    /**
+     * The winner recorded by {@code choice}, checked to be one of the {@code size} futures the code passes now: an
+     * index beyond them means the code changed under a running execution.
+     *
+     * <p>Only the index is recorded, so a list changed in another way that keeps the index in range is not seen.
+     */
+    private static Integer recordedWinner(ReplayContext ctx, RecordedValueOperation<Integer> choice, int size) {
+        Integer index = choice.replay();
+        if (index == null || index < 0 || index >= size) {
+            ExecutionRun run = ctx.run();
+            throw run.nonDeterministic(choice.id, "anyOf (operation " + choice.id + " of execution "
+                    + run.executionId() + ") was recorded as won by future " + index + " (counting from 0), but the"
+                    + " code now passes " + size + " future" + (size == 1 ? "" : "s") + " to it: future " + index
+                    + " is not one of them. " + ReplayValidator.CODE_CHANGED);
+        }
+        return index;
     }
 
     private static void waitForAny(List<DurableFutureBase<?>> all) {

@@ -13,6 +13,10 @@ import java.util.Objects;
  */
 final class ReplayValidator {
 
+    /** What a non-determinism message ends with: what it means and what to do. */
+    static final String CODE_CHANGED = "The code changed under a running execution; its checkpoints no longer fit,"
+            + " so it is failed. Keep the old code registered until such executions end, or start new executions.";
+
     private ReplayValidator() {
     }
 
@@ -28,9 +32,7 @@ final class ReplayValidator {
                 || !Objects.equals(recorded.name(), name))) {
             throw run.nonDeterministic(id, "operation " + id + " of execution " + run.executionId()
                     + " was recorded as " + describe(recorded.type(), recorded.subType(), recorded.name())
-                    + " but the code now calls " + describe(type, subType, name)
-                    + ". The code changed under a running execution; its checkpoints no longer fit, so it is"
-                    + " failed. Keep the old code registered until such executions end, or start new executions.");
+                    + " but the code now calls " + describe(type, subType, name) + ". " + CODE_CHANGED);
         }
         return recorded;
     }
