@@ -106,12 +106,18 @@ public final class CompletionConfig {
         return toleratedFailurePercentage;
     }
 
-    /** Whether more failures than tolerated occurred, out of {@code total} items. */
+    /**
+     * Whether more failures than tolerated occurred, out of {@code total} items. Failures exactly at the tolerated
+     * fraction do not exceed it: 29 of 100 are within {@code 0.29}, 1 of 3 within {@code 1.0 / 3}.
+     */
     public boolean failureToleranceExceeded(int failures, int total) {
         if (toleratedFailureCount != null && failures > toleratedFailureCount) {
             return true;
         }
-        return toleratedFailurePercentage != null && total > 0 && failures > toleratedFailurePercentage * total;
+        // p * total in floating point is off by the rounding of p and of the product (0.29 * 100 is
+        // 28.999999999999996), less than two units in the last place of total: a count exceeds it only by more.
+        return toleratedFailurePercentage != null && total > 0
+                && failures - toleratedFailurePercentage * total > 2 * Math.ulp((double) total);
     }
 
     /** Whether the minimum of successes was reached. */
