@@ -537,6 +537,51 @@ public abstract class ExecutionStoreContractTest {
         }
 
         @Test
+        void aCheckpointCreatesTheExecutionsItsRunInvokes() {
+            ExecutionRecord p = running("p");
+            NewExecution child = new NewExecution("p/1", "p/1", "child-fn", "7", t(1), null, null, null, "p");
+            Checkpoint cp = new Checkpoint("p", p.version(), List.of(op("p", "1", OperationStatus.STARTED)),
+                    List.of(), List.of(), null, t(1), List.of(child));
+            assertEquals(CommitOutcome.APPLIED, commitOne(cp));
+
+            ExecutionRecord row = get("p/1");
+            assertEquals(ExecutionStatus.PENDING, row.status());
+            assertEquals("p", row.parentId());
+            assertEquals("p/1", row.name());
+            assertEquals("child-fn", row.function());
+            assertEquals("7", row.input());
+            assertEquals(t(1), row.createdAt());
+            assertEquals(1, store.loadHistory("p").operations().size());
+
+            // A replay that submits the child again, alone in its checkpoint, leaves the existing one as it is.
+            assertEquals(CommitOutcome.APPLIED, commitOne(new Checkpoint("p", p.version(), List.of(), List.of(),
+                    List.of(), null, t(5), List.of(new NewExecution("p/1", "p/1", "child-fn", "8", t(5), null, null,
+                            null, "p")))));
+            assertEquals(row, get("p/1"));
+        }
+
+        @Test
+        void aFencedCheckpointCreatesNoChild() {
+            ExecutionRecord p = running("p");
+            ExecutionRecord stale = p.toBuilder().version(p.version() - 1).build();
+            NewExecution child = new NewExecution("p/1", "p/1", "child-fn", "7", t(1), null, null, null, "p");
+            assertEquals(CommitOutcome.FENCED, commitOne(new Checkpoint("p", stale.version(),
+                    List.of(op("p", "1", OperationStatus.STARTED)), List.of(), List.of(), null, t(1),
+                    List.of(child))));
+            assertEquals(CommitOutcome.FENCED, commitOne(new Checkpoint("p", stale.version(), List.of(), List.of(),
+                    List.of(), null, t(1), List.of(child))));
+            assertTrue(store.findExecution("p/1").isEmpty(), "a run that lost its execution starts no child");
+            assertTrue(store.loadHistory("p").operations().isEmpty());
+        }
+
+        @Test
+        void aChildOfAnotherExecutionIsRefused() {
+            NewExecution child = new NewExecution("q/1", "q/1", "child-fn", "7", t(1), null, null, null, "q");
+            assertThrows(IllegalArgumentException.class, () -> new Checkpoint("p", 1, List.of(), List.of(),
+                    List.of(), null, t(1), List.of(child)));
+        }
+
+        @Test
         void anEndedExecutionFencesLateCheckpoints() {
             ExecutionRecord e = running("e1");
             assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(e, List.of(), List.of(), List.of(),

@@ -8,6 +8,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import dev.cairn.spi.StoreRules.Signalled;
 import java.sql.Connection;
@@ -83,6 +84,7 @@ final class CommitRound {
         insertOperations();
         updateOperations();
         insertCallbacks();
+        insertChildren();
         applyTransitions();
         resolveTheRest();
         cancel();
@@ -266,6 +268,27 @@ final class CommitRound {
             learn(owners, callbacks.insertFenced(c, rows, versions(owners)));
         } else {
             callbacks.insert(c, rows); // every fence was read and holds
+        }
+    }
+
+    /**
+     * The executions the round's runs invoke, each inserted once the fence of its parent's checkpoint is known to
+     * hold (the parent's row is then locked by this transaction, so no other writer creates the same child).
+     */
+    private void insertChildren() throws SQLException {
+        for (int i : order) {
+            if (!live(i) || cp(i).children().isEmpty()) {
+                continue;
+            }
+            if (fence.get(i) == Fence.UNKNOWN) {
+                resolve(i);
+            }
+            if (fence.get(i) != Fence.HOLDS) {
+                continue;
+            }
+            for (NewExecution child : cp(i).children()) {
+                executions.createChild(c, child);
+            }
         }
     }
 

@@ -145,6 +145,22 @@ final class ExecutionsTable {
         return rows.size() == 1 ? tx.inAutoCommit(what, insert) : tx.inTransaction(what, insert);
     }
 
+    /**
+     * Inserts, in a group commit that holds the parent's row lock, an execution invoked by the parent's run, unless
+     * one with its id or name exists (a replay of the invoke submits it again).
+     */
+    void createChild(Connection c, NewExecution child) throws SQLException {
+        ExecutionRecord row = newRow(child);
+        if (select(c, row.id(), false).isPresent()
+                || (row.name() != null && selectByName(c, row.name()).isPresent())) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+            bindExecution(ps, row);
+            ps.executeUpdate();
+        }
+    }
+
     /** The row a new execution starts as. */
     private static ExecutionRecord newRow(NewExecution execution) {
         Objects.requireNonNull(execution, "execution");

@@ -7,7 +7,7 @@ import java.util.List;
  *
  * <p>A store applies a checkpoint only if the execution row is still {@link dev.cairn.ExecutionStatus#RUNNING}
  * at {@code version}, with no cancel request pending. Then, in order: the operation inserts and updates, the
- * callback inserts, and the transition (if any).
+ * callback inserts, the executions this run invokes ({@code children}), and the transition (if any).
  *
  * @param executionId     the execution
  * @param version         the version the run holds
@@ -18,6 +18,9 @@ import java.util.List;
  * @param now             engine time of the commit: the {@code updated_at} (and, for a terminal transition,
  *                        {@code ended_at}) that a transition records. A checkpoint without a transition leaves
  *                        the execution row unchanged: fencing locks the row, it does not write it.
+ * @param children        executions invoked by this run, inserted with it unless one with the same id or name
+ *                        exists already (a run that replays an invoke may submit its child again): a run that lost
+ *                        its execution cannot start children
  */
 public record Checkpoint(
         String executionId,
@@ -26,11 +29,19 @@ public record Checkpoint(
         List<OperationRecord> operationUpdates,
         List<CallbackRecord> callbacks,
         Transition transition,
-        java.time.Instant now) {
+        java.time.Instant now,
+        List<NewExecution> children) {
+
+    /** A checkpoint that invokes no execution. */
+    public Checkpoint(String executionId, long version, List<OperationRecord> operationInserts,
+            List<OperationRecord> operationUpdates, List<CallbackRecord> callbacks, Transition transition,
+            java.time.Instant now) {
+        this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, List.of());
+    }
 
     /**
      * @throws NullPointerException     if {@code executionId} or {@code now} is null
-     * @throws IllegalArgumentException if an operation or callback belongs to another execution, or the
+     * @throws IllegalArgumentException if an operation, callback or child belongs to another execution, or the
      *                                  transition is not a way out of RUNNING
      */
     public Checkpoint {
@@ -39,6 +50,7 @@ public record Checkpoint(
         operationInserts = List.copyOf(operationInserts);
         operationUpdates = List.copyOf(operationUpdates);
         callbacks = List.copyOf(callbacks);
+        children = List.copyOf(children);
         for (OperationRecord op : operationInserts) {
             requireOwn(executionId, op.executionId(), "operation " + op.operationId());
         }
@@ -47,6 +59,12 @@ public record Checkpoint(
         }
         for (CallbackRecord callback : callbacks) {
             requireOwn(executionId, callback.executionId(), "callback " + callback.id());
+        }
+        for (NewExecution child : children) {
+            if (!executionId.equals(child.parentId())) {
+                throw new IllegalArgumentException("execution " + child.id() + " is invoked by "
+                        + child.parentId() + ", not by the checkpoint's execution " + executionId);
+            }
         }
         if (transition != null && (transition.status() == null
                 || transition.status() == dev.cairn.ExecutionStatus.RUNNING)) {

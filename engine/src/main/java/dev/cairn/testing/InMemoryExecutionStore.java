@@ -89,28 +89,51 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (executions.containsKey(execution.id())) {
                 throw new IllegalStateException("an execution with id " + execution.id() + " already exists");
             }
-            boolean owned = execution.owner() != null;
-            ExecutionRecord row = ExecutionRecord.builder()
-                    .id(execution.id())
-                    .name(execution.name())
-                    .function(execution.function())
-                    .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
-                    .input(execution.input())
-                    .createdAt(execution.createdAt())
-                    .updatedAt(execution.createdAt())
-                    .wakeAt(owned ? null : execution.createdAt())
-                    .owner(execution.owner())
-                    .leaseUntil(owned ? execution.leaseUntil() : null)
-                    .version(owned ? 1 : 0)
-                    .timeoutAt(execution.timeoutAt())
-                    .parentId(execution.parentId())
-                    .build();
+            ExecutionRecord row = newRow(execution);
             executions.put(row.id(), row);
             if (row.name() != null) {
                 idsByName.put(row.name(), row.id());
             }
             return new CreateResult(row, true);
         }
+    }
+
+    /** The row a new execution starts as. */
+    private static ExecutionRecord newRow(NewExecution execution) {
+        boolean owned = execution.owner() != null;
+        return ExecutionRecord.builder()
+                .id(execution.id())
+                .name(execution.name())
+                .function(execution.function())
+                .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
+                .input(execution.input())
+                .createdAt(execution.createdAt())
+                .updatedAt(execution.createdAt())
+                .wakeAt(owned ? null : execution.createdAt())
+                .owner(execution.owner())
+                .leaseUntil(owned ? execution.leaseUntil() : null)
+                .version(owned ? 1 : 0)
+                .timeoutAt(execution.timeoutAt())
+                .parentId(execution.parentId())
+                .build();
+    }
+
+    /** Inserts an execution invoked by a checkpoint's run, unless one with its id or name exists. */
+    private void createChild(NewExecution child, Undo undo) {
+        if (executions.containsKey(child.id()) || (child.name() != null && idsByName.containsKey(child.name()))) {
+            return;
+        }
+        ExecutionRecord row = newRow(child);
+        executions.put(row.id(), row);
+        if (row.name() != null) {
+            idsByName.put(row.name(), row.id());
+        }
+        undo.add(() -> {
+            executions.remove(row.id());
+            if (row.name() != null) {
+                idsByName.remove(row.name());
+            }
+        });
     }
 
     @Override
@@ -360,6 +383,10 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 callbacks.remove(callback.id());
                 ids.remove(callback.id());
             });
+        }
+
+        for (NewExecution child : cp.children()) {
+            createChild(child, undo);
         }
 
         Transition t = cp.transition();

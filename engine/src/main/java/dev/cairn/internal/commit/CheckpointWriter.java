@@ -121,12 +121,17 @@ public final class CheckpointWriter {
 
     public CompletableFuture<CommitOutcome> submit(String executionId, long version, List<OperationRecord> inserts,
             List<OperationRecord> updates, List<CallbackRecord> callbacks, Transition transition, Instant now) {
+        return submit(new Checkpoint(executionId, version, inserts, updates, callbacks, transition, now));
+    }
+
+    /** Queues a checkpoint; the future completes with its outcome once it is committed. */
+    public CompletableFuture<CommitOutcome> submit(Checkpoint checkpoint) {
         CompletableFuture<CommitOutcome> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new IllegalStateException("checkpoint writer stopped"));
             return done;
         }
-        queue.add(new Pending(new Checkpoint(executionId, version, inserts, updates, callbacks, transition, now), done));
+        queue.add(new Pending(checkpoint, done));
         if (writing.isLocked()) {
             wake(); // a commit is under way, and this write may have missed it: it goes in the next one
         }
@@ -301,6 +306,7 @@ public final class CheckpointWriter {
         Map<String, OperationRecord> inserts = new LinkedHashMap<>();
         Map<String, OperationRecord> updates = new LinkedHashMap<>();
         List<CallbackRecord> callbacks = new ArrayList<>();
+        List<NewExecution> children = new ArrayList<>();
         Transition transition = null;
         Instant now = null;
         for (Pending p : parts) {
@@ -316,6 +322,7 @@ public final class CheckpointWriter {
                 }
             }
             callbacks.addAll(c.callbacks());
+            children.addAll(c.children());
             if (c.transition() != null) {
                 transition = c.transition();
             }
@@ -325,6 +332,6 @@ public final class CheckpointWriter {
         }
         Checkpoint first = parts.get(0).part;
         return new Checkpoint(first.executionId(), first.version(), List.copyOf(inserts.values()),
-                List.copyOf(updates.values()), callbacks, transition, now);
+                List.copyOf(updates.values()), callbacks, transition, now, children);
     }
 }

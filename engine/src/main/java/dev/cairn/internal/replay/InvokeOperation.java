@@ -21,9 +21,10 @@ import java.util.Optional;
  * {@code ctx.invoke}: starts a child execution whose id is the parent's id, a slash and the operation id, and
  * waits for it, suspended. The child's end signals the parent in the store, which resumes it.
  *
- * <p>Crash safety: the INVOKE operation is checkpointed before the child is created, and creating it is
- * idempotent (its id is also its unique name), so a replay that finds the operation started but no child creates
- * the child, and one that finds the child never creates a second.
+ * <p>Crash safety: the INVOKE operation and the child are written in one checkpoint, fenced like every write of
+ * the run, so a run that lost its execution cannot start a child. Creating the child is idempotent (its id is
+ * also its unique name): a replay that finds the operation started but no child creates the child, and one that
+ * finds the child never creates a second.
  */
 public final class InvokeOperation<O> extends DurableOperation<O> {
 
@@ -67,6 +68,10 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         throw failure(where(), id, childId(), status, recorded.error());
     }
 
+    private NewExecution child(String childId, String input, Instant now) {
+        return new NewExecution(childId, childId, functionName, input, now, null, null, null, run.executionId());
+    }
+
     @Override
     O start(Scope s) {
         String childId = childId();
@@ -79,16 +84,20 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
                 throw new IllegalArgumentException("the input of " + where + " must not be null");
             }
             target = run.env.functions().byName(functionName);
+            String data = run.payload(input, target == null ? null : target.inputType(), "the input of " + where);
             Instant now = run.clockNow();
             op = ctx.record(id, OperationType.INVOKE, functionName, name, OperationStatus.STARTED, 0, null, null,
                     null, now, null);
-            ctx.write(ctx.scope, List.of(op), List.of(), true);
+            // The operation and the child in one checkpoint, fenced like every write of the run.
+            ctx.write(ctx.scope, List.of(op), List.of(), List.of(child(childId, data, now)), true);
+            run.env.dispatch(childId);
+            throw s.suspend(null);
         }
         Optional<ExecutionRecord> child = run.storeCall(() -> store.findExecution(childId));
         if (child.isEmpty()) {
+            // The operation was recorded, the child was not: an operation recorded before its child rode with it.
             String data = run.payload(input, target == null ? null : target.inputType(), "the input of " + where);
-            run.storeCall(() -> store.createExecution(new NewExecution(childId, childId, functionName, data,
-                    run.clockNow(), null, null, null, run.executionId())));
+            ctx.write(ctx.scope, List.of(), List.of(), List.of(child(childId, data, run.clockNow())), true);
             run.env.dispatch(childId);
             throw s.suspend(null);
         }

@@ -28,6 +28,7 @@ import dev.cairn.internal.run.RunAbandoned;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.internal.run.Suspension;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,10 +131,16 @@ public final class ReplayContext implements DurableContext {
 
     /** Checkpoints from scope {@code from}; a detached scope writes nothing more. */
     void write(Scope from, List<OperationRecord> operations, List<CallbackRecord> callbacks, boolean await) {
+        write(from, operations, callbacks, List.of(), await);
+    }
+
+    /** Checkpoints from scope {@code from}, with the executions the run invokes; a detached scope writes nothing. */
+    void write(Scope from, List<OperationRecord> operations, List<CallbackRecord> callbacks,
+               List<NewExecution> children, boolean await) {
         if (from.detached) {
             throw new Scope.Detached();
         }
-        run.checkpoint(operations, callbacks, await);
+        run.checkpoint(operations, callbacks, children, await);
     }
 
     void write(OperationRecord operation, boolean await) {

@@ -3,8 +3,10 @@ package dev.cairn.internal.run;
 import dev.cairn.NonDeterministicExecutionException;
 import dev.cairn.SerializationException;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
+import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
 import dev.cairn.spi.WriteRejectedException;
 import java.time.Instant;
@@ -196,12 +198,22 @@ public final class ExecutionRun {
      * run if the execution is no longer this run's.
      */
     public void checkpoint(List<OperationRecord> operations, List<CallbackRecord> callbacks, boolean await) {
+        checkpoint(operations, callbacks, List.of(), await);
+    }
+
+    /**
+     * Checkpoints operations, callbacks and the executions this run invokes ({@code children}, created with the
+     * checkpoint unless they exist). With {@code await}, returns once they are durable, and unwinds the run if
+     * the execution is no longer this run's.
+     */
+    public void checkpoint(List<OperationRecord> operations, List<CallbackRecord> callbacks,
+                           List<NewExecution> children, boolean await) {
         if (abandoned != null) {
             throw abandoned;
         }
         CompletableFuture<CommitOutcome> done;
         synchronized (this) {
-            done = enqueue(operations, callbacks);
+            done = enqueue(operations, callbacks, children);
         }
         if (await) {
             awaitApplied(done);
@@ -215,7 +227,8 @@ public final class ExecutionRun {
         }
     }
 
-    private CompletableFuture<CommitOutcome> enqueue(List<OperationRecord> operations, List<CallbackRecord> callbacks) {
+    private CompletableFuture<CommitOutcome> enqueue(List<OperationRecord> operations, List<CallbackRecord> callbacks,
+                                                     List<NewExecution> children) {
         List<OperationRecord> inserts = new java.util.ArrayList<>();
         List<OperationRecord> updates = new java.util.ArrayList<>();
         for (OperationRecord op : operations) {
@@ -229,9 +242,8 @@ public final class ExecutionRun {
         for (CallbackRecord cb : callbacks) {
             history.callbacksByOperation.put(cb.operationId(), cb);
         }
-        CompletableFuture<CommitOutcome> done = env.writer(executionId()).submit(executionId(), execution.version(), inserts,
-                updates, callbacks, null, clockNow());
-        return done;
+        return env.writer(executionId()).submit(new Checkpoint(executionId(), execution.version(), inserts, updates,
+                callbacks, null, clockNow(), children));
     }
 
     void awaitApplied(CompletableFuture<CommitOutcome> done) {
