@@ -39,7 +39,11 @@ public final class Samples {
                     + " batches; then, on H2, a map of N items: items/s, heap, resume after kill -9 [--store"
                     + " h2|postgres|mariadb --url URL --user U --password P --executions N --steps S --concurrency"
                     + " C[,C...] --warmup-steps W --no-map | --map --map-items N --map-concurrency C]",
-                    Benchmark::run));
+                    Benchmark::run),
+            new Sample("stored-benchmark", "the rate of starting executions that run a step and suspend, on empty"
+                    + " tables and with a million executions stored, before and after ANALYZE [--store"
+                    + " h2|postgres|mariadb --url URL --user U --password P --executions N --stored N --concurrency"
+                    + " C]", StoredBenchmark::run));
 
     private Samples() {
     }

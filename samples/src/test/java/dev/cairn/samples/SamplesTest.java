@@ -72,6 +72,25 @@ class SamplesTest {
 
     @Test
     @Timeout(120)
+    void storedBenchmarkPrintsTheRateOnEmptyTablesAndWithExecutionsStored(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int status = StoredBenchmark.run(new String[] {"--executions", "20", "--stored", "150", "--concurrency",
+                "2", "--data", dir.toString()}, out);
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertEquals(0, status, printed);
+        assertTrue(printed.contains("stored 150 more executions"), printed);
+        // 20 started, then 150 copies and 20 more, then 20 more: what each phase found in the table after it ran
+        for (String row : List.of("empty tables +20 ", "stored, not analyzed +190 ", "stored, analyzed +210 ")) {
+            assertTrue(printed.matches("(?s).*\\n" + row + "+[\\d,]+ +[\\d.]+\\n.*"), row + ":\n" + printed);
+        }
+        assertTrue(printed.contains("Rerun: java -jar samples/target/cairn-samples.jar stored-benchmark --store h2"),
+                printed);
+    }
+
+    @Test
+    @Timeout(120)
     void benchmarkPrintsCairnAndBothRawDriversForEachConcurrencyOnH2(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
