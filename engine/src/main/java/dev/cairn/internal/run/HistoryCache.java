@@ -18,7 +18,7 @@ public final class HistoryCache {
     private final Cache<String, ExecutionHistory> histories;
 
     public HistoryCache(int maximumSize) {
-        this.histories = Caffeine.newBuilder().maximumSize(maximumSize).build();
+        this.histories = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     }
 
     /** The history of a claimed execution: the cached one if it is still valid, else the store's. */
