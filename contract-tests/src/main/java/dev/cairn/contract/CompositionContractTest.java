@@ -53,6 +53,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Composition: child contexts, parallel, map, async operations, invoke, waitForCondition, withRetry, execution
  * timeouts and cancellation, run against every store. Time moves only through the {@link VirtualClock}.
+ *
+ * <p>A long class of short specifications, one per promise, that a store's author runs by extending it once.
  */
 public abstract class CompositionContractTest extends EngineContractSupport {
 

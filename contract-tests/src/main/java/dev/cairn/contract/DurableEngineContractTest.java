@@ -61,6 +61,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What the engine promises, run against every store: subclasses say how to open one. Time moves only through
  * the {@link VirtualClock}; asynchronous outcomes are awaited, never slept for.
+ *
+ * <p>A long class of short specifications, one per promise, that a store's author runs by extending it once.
  */
 public abstract class DurableEngineContractTest {
 

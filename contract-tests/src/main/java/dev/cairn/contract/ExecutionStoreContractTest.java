@@ -53,6 +53,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Instants here have millisecond precision, since stores may round to milliseconds. Engine time starts at
  * {@link #T0}; lease time, a separate clock, at {@link #L0}.
+ *
+ * <p>One class for the whole contract, so that a store's author extends one class; it is organised in nested
+ * classes, one per part of the SPI.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ExecutionStoreContractTest {

@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Test;
  * round-trip, text a database refuses, callbacks completed late or with the wrong type, steps that never return,
  * interrupted threads. Every acknowledged execution ends, and says why. Run against every store; time moves only
  * through the {@link VirtualClock}.
+ *
+ * <p>A long class of short specifications, one per promise, that a store's author runs by extending it once.
  */
 public abstract class FailureContractTest extends EngineContractSupport {
 

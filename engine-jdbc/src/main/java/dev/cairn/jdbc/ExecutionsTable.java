@@ -46,6 +46,9 @@ import java.util.TreeSet;
  * <p>Every statement that reads or writes given executions names one row by its primary key, so that its plan is
  * an index lookup whatever the table's size and statistics: several rows are several statements, in a JDBC batch
  * where the statement allows it. A transaction that locks several given rows locks them in id order.
+ *
+ * <p>It is long because it is all the SQL of one table, kept together so that a change to the table's columns or
+ * indexes is made and reviewed in one place; the logic that decides which statement runs lives elsewhere.
  */
 final class ExecutionsTable {
 

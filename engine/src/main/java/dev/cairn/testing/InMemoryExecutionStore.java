@@ -43,6 +43,10 @@ import java.util.Set;
  * of this JVM can use it.
  *
  * <p>Instants are kept exactly as given (a database store may round them to milliseconds).
+ *
+ * <p>It is one class, longer than most, because it is the whole SPI over one lock and one set of maps: split up,
+ * its parts would share that state and that lock anyway. The rules it shares with the JDBC store are in
+ * {@link dev.cairn.spi.StoreRules}.
  */
 public final class InMemoryExecutionStore implements ExecutionStore {
 

@@ -53,6 +53,8 @@ import java.util.stream.IntStream;
  *       the execution), and reports the time from engine start to the execution's result, how many item step
  *       bodies ran in it, and whether any item whose step was checkpointed before the kill ran again.</li>
  * </ol>
+ *
+ * <p>Both JVMs' parts are in this class (the child runs {@link #main}), which is why it is longer than most.
  */
 final class MapBenchmark {
 
