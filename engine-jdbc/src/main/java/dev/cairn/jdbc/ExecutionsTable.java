@@ -5,7 +5,6 @@ import static dev.cairn.jdbc.Rows.bindExecution;
 import static dev.cairn.jdbc.Rows.chunks;
 import static dev.cairn.jdbc.Rows.forEachRow;
 import static dev.cairn.jdbc.Rows.getInstant;
-import static dev.cairn.jdbc.Rows.ms;
 import static dev.cairn.jdbc.Rows.placeholders;
 import static dev.cairn.jdbc.Rows.readExecution;
 import static dev.cairn.jdbc.Rows.setError;
@@ -166,29 +165,7 @@ final class ExecutionsTable {
 
     /** The row a new execution starts as. */
     private static ExecutionRecord newRow(NewExecution execution) {
-        Objects.requireNonNull(execution, "execution");
-        Objects.requireNonNull(execution.id(), "execution.id");
-        Objects.requireNonNull(execution.function(), "execution.function");
-        Objects.requireNonNull(execution.createdAt(), "execution.createdAt");
-        boolean owned = execution.owner() != null;
-        if (owned) {
-            Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
-        }
-        return ExecutionRecord.builder()
-                .id(execution.id())
-                .name(execution.name())
-                .function(execution.function())
-                .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
-                .input(execution.input())
-                .createdAt(ms(execution.createdAt()))
-                .updatedAt(ms(execution.createdAt()))
-                .wakeAt(owned ? null : ms(execution.createdAt()))
-                .owner(execution.owner())
-                .leaseUntil(owned ? ms(execution.leaseUntil()) : null)
-                .version(owned ? 1 : 0)
-                .timeoutAt(ms(execution.timeoutAt()))
-                .parentId(execution.parentId())
-                .build();
+        return StoreRules.newExecution(execution, Rows::ms);
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The rules an {@link ExecutionStore} implementation applies, written once so that every store applies the same:
@@ -189,6 +190,41 @@ public final class StoreRules {
 
     // ------------------------------------------------------------------------------------------------------------
     // Cancel requests
+
+    /**
+     * The row a new execution starts as: {@link ExecutionStatus#PENDING} and due at once, or, with an owner,
+     * {@link ExecutionStatus#RUNNING} under that owner at version 1.
+     *
+     * @param precision what the store keeps of an instant (a database may keep milliseconds)
+     * @throws NullPointerException if the id, function or creation time is missing, or the lease of an owned
+     *                              execution
+     */
+    public static ExecutionRecord newExecution(NewExecution execution, UnaryOperator<Instant> precision) {
+        Objects.requireNonNull(execution, "execution");
+        Objects.requireNonNull(execution.id(), "execution.id");
+        Objects.requireNonNull(execution.function(), "execution.function");
+        Objects.requireNonNull(execution.createdAt(), "execution.createdAt");
+        boolean owned = execution.owner() != null;
+        if (owned) {
+            Objects.requireNonNull(execution.leaseUntil(), "execution.leaseUntil is required with an owner");
+        }
+        Instant created = precision.apply(execution.createdAt());
+        return ExecutionRecord.builder()
+                .id(execution.id())
+                .name(execution.name())
+                .function(execution.function())
+                .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
+                .input(execution.input())
+                .createdAt(created)
+                .updatedAt(created)
+                .wakeAt(owned ? null : created)
+                .owner(execution.owner())
+                .leaseUntil(owned ? precision.apply(execution.leaseUntil()) : null)
+                .version(owned ? 1 : 0)
+                .timeoutAt(execution.timeoutAt() == null ? null : precision.apply(execution.timeoutAt()))
+                .parentId(execution.parentId())
+                .build();
+    }
 
     /**
      * The reason a cancel request records.

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * An {@link ExecutionStore} that keeps everything in memory, for tests of your own workflows; it keeps nothing
@@ -104,22 +105,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
 
     /** The row a new execution starts as. */
     private static ExecutionRecord newRow(NewExecution execution) {
-        boolean owned = execution.owner() != null;
-        return ExecutionRecord.builder()
-                .id(execution.id())
-                .name(execution.name())
-                .function(execution.function())
-                .status(owned ? ExecutionStatus.RUNNING : ExecutionStatus.PENDING)
-                .input(execution.input())
-                .createdAt(execution.createdAt())
-                .updatedAt(execution.createdAt())
-                .wakeAt(owned ? null : execution.createdAt())
-                .owner(execution.owner())
-                .leaseUntil(owned ? execution.leaseUntil() : null)
-                .version(owned ? 1 : 0)
-                .timeoutAt(execution.timeoutAt())
-                .parentId(execution.parentId())
-                .build();
+        return StoreRules.newExecution(execution, UnaryOperator.identity());
     }
 
     /** Inserts an execution invoked by a checkpoint's run, unless one with its id or name exists. */
