@@ -27,6 +27,15 @@ abstract class Dialect {
     }
 
     /**
+     * Whether a transaction on a connection in auto-commit mode is begun and ended with statements ({@code START
+     * TRANSACTION}, {@code COMMIT}, {@code ROLLBACK}) instead of by switching auto-commit off and on: for a driver
+     * that sends each switch to the server as a statement of its own, two round trips fewer per transaction.
+     */
+    boolean beginsTransactionsWithStatements() {
+        return false;
+    }
+
+    /**
      * Whether a batch of {@code INSERT ... SELECT} statements runs as one batch. If not, the group commit locks
      * the rows of its executions first, with one statement that lists them, and then inserts without a fence.
      */

@@ -26,6 +26,15 @@ final class MariaDbDialect extends Dialect {
     }
 
     /**
+     * MariaDB Connector/J sends {@code set autocommit=0} and {@code set autocommit=1} to the server for each
+     * switch of auto-commit; {@code START TRANSACTION} begins a transaction without them.
+     */
+    @Override
+    boolean beginsTransactionsWithStatements() {
+        return true;
+    }
+
+    /**
      * MariaDB Connector/J sends a batch of inserts with the bulk protocol, which the server refuses for {@code
      * INSERT ... SELECT} (error 1295). MariaDB plans a statement each time it runs it, so a statement that lists
      * the rows to lock is planned for its list and cannot degrade as PostgreSQL's cached generic plans do.

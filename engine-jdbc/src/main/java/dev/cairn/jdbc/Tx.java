@@ -3,6 +3,7 @@ package dev.cairn.jdbc;
 import dev.cairn.spi.WriteRejectedException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
@@ -95,6 +96,9 @@ final class Tx {
     private <T> T runOnce(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
+            if (autoCommit && dialect.beginsTransactionsWithStatements()) {
+                return runInExplicitTransaction(c, work);
+            }
             if (autoCommit) {
                 c.setAutoCommit(false);
             }
@@ -117,6 +121,28 @@ final class Tx {
                         // the pool discards a broken connection
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} between {@code START TRANSACTION} and {@code COMMIT} on a connection left in auto-commit
+     * mode; {@code ROLLBACK} if it throws.
+     */
+    private static <T> T runInExplicitTransaction(Connection c, Work<T> work) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("START TRANSACTION");
+            try {
+                T result = work.run(c);
+                s.execute("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
             }
         }
     }
