@@ -8,13 +8,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code DurableFuture.allOf} and {@code anyOf} over futures started from one context. {@code allOf} checkpoints
  * nothing of its own; {@code anyOf} records which future finished first, so that a replay picks the same one.
  */
 final class Combinators {
+
+    private static final long LOOK_AGAIN_MILLIS = 50;
 
     private Combinators() {
     }
@@ -159,21 +164,39 @@ final class Combinators {
         return index;
     }
 
+    /**
+     * Waits until one of the futures still running settles. Only when another one is blocked until a time (a wait,
+     * a retry backoff, a callback's deadline) does it look again after at most {@value #LOOK_AGAIN_MILLIS} ms,
+     * since that time may come while the others still run: the engine's clock may be virtual, so there is no
+     * instant to sleep until.
+     */
     private static void waitForAny(List<DurableFutureBase<?>> all) {
         List<CompletableFuture<?>> running = new ArrayList<>();
+        boolean waitsForTime = false;
         for (DurableFutureBase<?> f : all) {
-            CompletableFuture<?> s = f.settled();
+            CompletableFuture<? extends Outcome<?>> s = f.settled();
             if (!s.isDone()) {
                 running.add(s);
+            } else if (s.join().blocked() && s.join().wakeAt() != null) {
+                waitsForTime = true;
             }
         }
         if (running.isEmpty()) {
             return;
         }
+        CompletableFuture<Object> any = CompletableFuture.anyOf(running.toArray(new CompletableFuture<?>[0]));
         try {
-            CompletableFuture.anyOf(running.toArray(new CompletableFuture<?>[0])).get(50, TimeUnit.MILLISECONDS);
-        } catch (Exception ignored) {
+            if (waitsForTime) {
+                any.get(LOOK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                any.join();
+            }
+        } catch (TimeoutException e) {
             // time to look again
+        } catch (InterruptedException e) {
+            // ignored: the caller looks again; with the flag kept set, every later timed wait would return at once
+        } catch (ExecutionException | CompletionException e) {
+            // a future that failed has settled: the caller looks at it
         }
     }
 }
