@@ -164,7 +164,7 @@ public final class Benchmark {
     }
 
     /** This jar's path, relative to the current directory if it is under it. */
-    private static String jarForDisplay() {
+    static String jarForDisplay() {
         try {
             Path jar = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path cwd = Path.of("").toAbsolutePath();

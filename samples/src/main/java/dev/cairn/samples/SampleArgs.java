@@ -108,7 +108,12 @@ final class SampleArgs {
         return dir;
     }
 
-    /** Whether the option was given. */
+    /** An option's value as given, or {@code defaultValue}. */
+    String option(String name, String defaultValue) {
+        return options.getOrDefault(name, defaultValue);
+    }
+
+    /** Whether an option was given. */
     boolean has(String name) {
         return options.containsKey(name);
     }

@@ -43,7 +43,11 @@ public final class Samples {
             new Sample("stored-benchmark", "the rate of starting executions that run a step and suspend, on empty"
                     + " tables and with a million executions stored, before and after ANALYZE [--store"
                     + " h2|postgres|mariadb --url URL --user U --password P --executions N --stored N --concurrency"
-                    + " C]", StoredBenchmark::run));
+                    + " C]", StoredBenchmark::run),
+            new Sample("resume-benchmark", "how fast suspended executions resume, on H2 or PostgreSQL: timer "
+                    + "lateness, overdue drain and heap, callback completions, replay of 1,000 checkpoints "
+                    + "[--store h2|postgres --url U --user U --password P --parts abcd --scale F]",
+                    ResumeBenchmark::run));
 
     private Samples() {
     }
@@ -88,7 +92,7 @@ public final class Samples {
         out.println();
         out.println("samples:");
         for (Sample s : ALL) {
-            out.printf("  %-10s %s%n", s.name(), s.summary());
+            out.printf("  %-16s %s%n", s.name(), s.summary());
         }
         out.println();
         out.println("Each sample keeps its H2 database in cairn-data/<sample> under the current directory,");

@@ -142,6 +142,22 @@ class SamplesTest {
     }
 
     @Test
+    void resumeBenchmarkRefusesBadOptions() {
+        assertEquals(2, Samples.run(new String[] {"resume-benchmark", "--store", "oracle"}));
+        assertEquals(2, Samples.run(new String[] {"resume-benchmark", "--parts", "xyz"}));
+        assertEquals(2, Samples.run(new String[] {"resume-benchmark", "--scale", "0"}));
+        assertEquals(2, Samples.run(new String[] {"resume-benchmark", "--window", "soon"}));
+        assertEquals(2, Samples.run(new String[] {"resume-benchmark", "--url", "jdbc:h2:mem:x"}));
+    }
+
+    @Test
+    @Timeout(60)
+    void resumeBenchmarkCompletesItsCallbacksOnH2(@TempDir Path dir) {
+        assertEquals(0, Samples.run(new String[] {"resume-benchmark", "--parts", "c", "--callbacks", "50", "--data",
+            dir.toString()}));
+    }
+
+    @Test
     void flagsTakeNoValue() {
         SampleArgs args = SampleArgs.parse(new String[] {"--map", "--map-items", "5"}, java.util.Set.of("map"),
                 "map-items");
