@@ -206,18 +206,40 @@ final class ExecutionsTable {
     }
 
     List<DueExecution> findDue(Instant until, int limit) {
+        return due(null, until, limit);
+    }
+
+    /**
+     * The due executions with {@code from <= wake_at <= until} (no lower bound if {@code from} is null), earliest
+     * first: one query per due status, each a range of the (status, wake_at) index read in its order and cut at
+     * {@code limit} rows, so that neither reads the rest of the range nor sorts it. (One query for both statuses
+     * would read the two ranges whole and sort them: an index on (status, wake_at) is in wake_at order within one
+     * status only.)
+     */
+    private List<DueExecution> due(Instant from, Instant until, int limit) {
         Objects.requireNonNull(until, "until");
         if (limit <= 0) {
             return List.of();
         }
+        String range = (from == null ? "" : " AND wake_at >= ?") + " AND wake_at <= ?";
+        String pending = dialect.limit("SELECT id, wake_at FROM " + executions + " WHERE status = 'PENDING'" + range
+                + " ORDER BY status, wake_at");
+        String suspended = dialect.limit("SELECT id, wake_at FROM " + executions + " WHERE status = 'SUSPENDED'"
+                + range + " ORDER BY status, wake_at");
         return tx.inTransaction("find due executions", c -> {
-            try (PreparedStatement ps = c.prepareStatement(dialect.limit("SELECT id, wake_at FROM " + executions
-                    + " WHERE status IN ('PENDING', 'SUSPENDED') AND wake_at <= ? ORDER BY wake_at, id"))) {
-                setInstant(ps, 1, until);
-                ps.setInt(2, limit);
+            try (PreparedStatement ps = c.prepareStatement("(" + pending + ") UNION ALL (" + suspended + ")")) {
+                int i = 1;
+                for (int k = 0; k < 2; k++) {
+                    if (from != null) {
+                        setInstant(ps, i++, from);
+                    }
+                    setInstant(ps, i++, until);
+                    ps.setInt(i++, limit);
+                }
                 List<DueExecution> due = new ArrayList<>();
                 forEachRow(ps, rs -> due.add(new DueExecution(rs.getString(1), getInstant(rs, 2))));
-                return List.copyOf(due);
+                due.sort(DueExecution.ORDER);
+                return List.copyOf(due.size() > limit ? due.subList(0, limit) : due);
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.cairn.spi;
 
 import java.time.Instant;
+import java.util.Comparator;
 
 /**
  * An execution that becomes runnable at {@code wakeAt}.
@@ -9,4 +10,8 @@ import java.time.Instant;
  * @param wakeAt      when it is due (engine clock)
  */
 public record DueExecution(String executionId, Instant wakeAt) {
+
+    /** Earliest first, then by id. */
+    public static final Comparator<DueExecution> ORDER = Comparator.comparing(DueExecution::wakeAt)
+            .thenComparing(DueExecution::executionId);
 }
