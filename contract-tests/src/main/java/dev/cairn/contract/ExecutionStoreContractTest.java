@@ -392,6 +392,28 @@ public abstract class ExecutionStoreContractTest {
         }
 
         @Test
+        void dueExecutionsAreListedPageByPageFromAWakeUpOn() {
+            store.createExecution(pending("p3", null, t(3)));
+            for (String id : List.of("s2", "s3", "s5", "s9")) {
+                commitOne(checkpoint(running(id), List.of(), List.of(), List.of(),
+                        Transition.suspend(t(Integer.parseInt(id.substring(1))), 0), t(0)));
+            }
+            ExecutionRecord ended = running("ended");
+            commitOne(checkpoint(ended, List.of(), List.of(), List.of(), Transition.succeed("1"), t(0)));
+
+            assertEquals(List.of(new DueExecution("p3", t(3)), new DueExecution("s3", t(3)),
+                    new DueExecution("s5", t(5))), store.findDueBetween(t(3), t(5), 10), "both ends included");
+            assertEquals(List.of(new DueExecution("s2", t(2)), new DueExecution("p3", t(3))),
+                    store.findDueBetween(t(0), t(100), 2));
+            List<DueExecution> page = store.findDueBetween(t(5), t(100), 1);
+            assertEquals(List.of(new DueExecution("s5", t(5))), page);
+            assertEquals(List.of(new DueExecution("s5", t(5)), new DueExecution("s9", t(9))),
+                    store.findDueBetween(page.get(0).wakeAt(), t(100), 10), "the next page lists its first instant again");
+            assertEquals(List.of(), store.findDueBetween(t(10), t(100), 10));
+            assertEquals(List.of(), store.findDueBetween(t(6), t(8), 10));
+        }
+
+        @Test
         void aReleasedExecutionIsPendingAndDueAtItsWakeUp() {
             ExecutionRecord e = running("e1");
             assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(e, List.of(), List.of(), List.of(),

@@ -75,6 +75,11 @@ public class ForwardingStore implements ExecutionStore {
     }
 
     @Override
+    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        return delegate.findDueBetween(from, until, limit);
+    }
+
+    @Override
     public List<String> findExpiredLeases(Instant leaseNow, int limit) {
         return delegate.findExpiredLeases(leaseNow, limit);
     }

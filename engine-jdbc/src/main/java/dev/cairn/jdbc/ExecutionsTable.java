@@ -209,6 +209,11 @@ final class ExecutionsTable {
         return due(null, until, limit);
     }
 
+    List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        Objects.requireNonNull(from, "from");
+        return due(from, until, limit);
+    }
+
     /**
      * The due executions with {@code from <= wake_at <= until} (no lower bound if {@code from} is null), earliest
      * first: one query per due status, each a range of the (status, wake_at) index read in its order and cut at

@@ -350,6 +350,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     /** {@inheritDoc} */
     @Override
+    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        return executions.findDueBetween(from, until, limit);
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public List<String> findExpiredLeases(Instant leaseNow, int limit) {
         return executions.findExpiredLeases(leaseNow, limit);
     }

@@ -86,6 +86,19 @@ public interface ExecutionStore extends AutoCloseable {
      */
     List<DueExecution> findDue(Instant until, int limit);
 
+    /**
+     * Lists executions that are PENDING or SUSPENDED with {@code from <= wakeAt <= until}, earliest first, at most
+     * {@code limit}: the part of {@link #findDue} from {@code from} on, so that a long list of wake-ups can be read
+     * page by page, each page from the last wake-up of the page before (whose executions it lists again). The
+     * default filters {@link #findDue}; a store that holds many due executions should override it.
+     */
+    default List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        return findDue(until, Integer.MAX_VALUE).stream()
+                .filter(d -> !d.wakeAt().isBefore(from))
+                .limit(Math.max(0, limit))
+                .toList();
+    }
+
     /** Lists RUNNING executions whose lease ran out before {@code leaseNow}, at most {@code limit}. */
     List<String> findExpiredLeases(Instant leaseNow, int limit);
 

@@ -169,11 +169,17 @@ public final class InMemoryExecutionStore implements ExecutionStore {
 
     @Override
     public List<DueExecution> findDue(Instant until, int limit) {
+        return findDueBetween(Instant.MIN, until, limit);
+    }
+
+    @Override
+    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        Objects.requireNonNull(from, "from");
         Objects.requireNonNull(until, "until");
         synchronized (lock) {
             return executions.values().stream()
                     .filter(e -> e.status() == ExecutionStatus.PENDING || e.status() == ExecutionStatus.SUSPENDED)
-                    .filter(e -> e.wakeAt() != null && !e.wakeAt().isAfter(until))
+                    .filter(e -> e.wakeAt() != null && !e.wakeAt().isAfter(until) && !e.wakeAt().isBefore(from))
                     .sorted(Comparator.comparing(ExecutionRecord::wakeAt).thenComparing(ExecutionRecord::id))
                     .limit(Math.max(0, limit))
                     .map(e -> new DueExecution(e.id(), e.wakeAt()))

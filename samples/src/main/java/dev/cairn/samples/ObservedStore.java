@@ -157,6 +157,11 @@ final class ObservedStore implements ExecutionStore {
     }
 
     @Override
+    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        return delegate.findDueBetween(from, until, limit);
+    }
+
+    @Override
     public List<String> findExpiredLeases(Instant leaseNow, int limit) {
         return delegate.findExpiredLeases(leaseNow, limit);
     }

@@ -99,6 +99,20 @@ final class Dispatcher {
     }
 
     /**
+     * Claims and runs an execution that the store lists as due, unless it is queued or running here: that run
+     * claims it, or has seen its row as it is now.
+     *
+     * @return whether it was queued now
+     */
+    boolean dispatchIfIdle(String executionId) {
+        if (closing || inFlight.putIfAbsent(executionId, Boolean.FALSE) != null) {
+            return false;
+        }
+        submit(executionId, () -> claimAndRun(executionId));
+        return true;
+    }
+
+    /**
      * Claims an execution and runs it. If the store cannot be reached, the claim is tried again later: a timer or
      * a callback that made it due must not be lost to an outage.
      */

@@ -441,6 +441,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     }
 
     @Override
+    public boolean dispatchIfIdle(String executionId) {
+        return dispatcher.dispatchIfIdle(executionId);
+    }
+
+    @Override
     public void retryOwned(String executionId, Duration delay) {
         dispatcher.retryOwned(executionId, delay);
     }

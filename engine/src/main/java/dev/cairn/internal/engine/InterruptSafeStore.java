@@ -101,6 +101,11 @@ final class InterruptSafeStore implements ExecutionStore {
     }
 
     @Override
+    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
+        return call(() -> store.findDueBetween(from, until, limit));
+    }
+
+    @Override
     public List<String> findExpiredLeases(Instant leaseNow, int limit) {
         return call(() -> store.findExpiredLeases(leaseNow, limit));
     }
