@@ -275,6 +275,63 @@ public abstract class ExecutionStoreContractTest {
         }
 
         @Test
+        void claimingSeveralClaimsTheRunnableOnesInIdOrder() {
+            store.createExecution(pending("p1"));
+            commitOne(checkpoint(running("s2"), List.of(), List.of(), List.of(), Transition.suspend(t(2), 0), t(0)));
+            commitOne(checkpoint(running("s9"), List.of(), List.of(), List.of(), Transition.suspend(t(9), 0), t(0)));
+            store.createExecution(new NewExecution("theirs", null, "fn", "\"in\"", T0, NODE_B, l(30), null));
+            ExecutionRecord ended = running("ended");
+            commitOne(checkpoint(ended, List.of(), List.of(), List.of(), Transition.succeed("1"), t(0)));
+
+            List<ExecutionRecord> claimed = store.claimAll(List.of("s9", "theirs", "s2", "ended", "missing", "p1"),
+                    NODE_A, t(5), l(1), l(31));
+            assertEquals(List.of("p1", "s2"), claimed.stream().map(ExecutionRecord::id).toList());
+            for (ExecutionRecord row : claimed) {
+                assertEquals(ExecutionStatus.RUNNING, row.status());
+                assertEquals(NODE_A, row.owner());
+                assertEquals(l(31), row.leaseUntil());
+                assertNull(row.wakeAt());
+                assertEquals(t(5), row.updatedAt());
+                assertEquals(row, get(row.id()));
+            }
+            assertEquals(1, claimed.get(0).version());
+            assertEquals(2, claimed.get(1).version());
+            assertEquals("\"input of p1\"", claimed.get(0).input());
+            assertEquals(ExecutionStatus.SUSPENDED, get("s9").status(), "not due yet");
+            assertEquals(NODE_B, get("theirs").owner());
+            assertEquals(List.of(), store.claimAll(List.of("p1", "s2"), NODE_B, t(5), l(2), l(32)),
+                    "their leases have not run out");
+            assertEquals(List.of(), store.claimAll(List.of(), NODE_A, t(5), l(2), l(32)));
+        }
+
+        @Test
+        void concurrentClaimsOfSeveralHaveExactlyOneWinnerEach() throws Exception {
+            int executions = 40;
+            for (int i = 0; i < executions; i++) {
+                store.createExecution(pending(String.format("e%02d", i)));
+            }
+            Map<String, String> winners = new ConcurrentHashMap<>();
+            race(4, thread -> {
+                // Each node asks for every execution once, in groups of 10 that differ from node to node.
+                for (int from = 0; from < executions; from += 10) {
+                    List<String> ids = new java.util.ArrayList<>();
+                    for (int k = 0; k < 10; k++) {
+                        ids.add(String.format("e%02d", (from + thread * 3 + k) % executions));
+                    }
+                    for (ExecutionRecord r : store.claimAll(ids, "node-" + thread, t(1), l(0), l(30))) {
+                        assertEquals(1, r.version());
+                        assertNull(winners.put(r.id(), "node-" + thread), "claimed twice: " + r.id());
+                    }
+                }
+                return null;
+            });
+            for (int i = 0; i < executions; i++) {
+                String id = String.format("e%02d", i);
+                assertEquals(winners.get(id), get(id).owner());
+            }
+        }
+
+        @Test
         void concurrentClaimsHaveExactlyOneWinnerEach() throws Exception {
             int executions = 25;
             int threads = 4;

@@ -70,6 +70,12 @@ public class ForwardingStore implements ExecutionStore {
     }
 
     @Override
+    public List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now,
+            Instant leaseNow, Instant leaseUntil) {
+        return delegate.claimAll(executionIds, owner, now, leaseNow, leaseUntil);
+    }
+
+    @Override
     public List<DueExecution> findDue(Instant until, int limit) {
         return delegate.findDue(until, limit);
     }

@@ -36,6 +36,15 @@ abstract class Dialect {
     }
 
     /**
+     * Whether a statement prepared with column names returns, as its generated keys, those columns of the rows it
+     * updated, for a batch too ({@code UPDATE ... RETURNING}, in one round trip): then a claim reads no row after
+     * updating it.
+     */
+    boolean returnsUpdatedRows() {
+        return false;
+    }
+
+    /**
      * Whether a batch of {@code INSERT ... SELECT} statements runs as one batch. If not, the group commit locks
      * the rows of its executions first, with one statement that lists them, and then inserts without a fence.
      */

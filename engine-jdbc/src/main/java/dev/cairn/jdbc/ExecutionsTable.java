@@ -62,6 +62,16 @@ final class ExecutionsTable {
     private final String insertSql;
     /** The transition statement for each {@link TransitionGuard}, by ordinal. */
     private final String[] transitionSql;
+    private final String claimSql;
+    /** The columns of {@link Rows#EXECUTION_COLUMNS}, for a statement that returns the rows it updated. */
+    private static final String[] EXECUTION_COLUMN_NAMES = EXECUTION_COLUMNS.split(", ");
+
+    /**
+     * Which rows a claim may take (see {@link dev.cairn.spi.ExecutionStore#claim}); its parameters are the
+     * engine's now, the lease clock's now and the claiming owner.
+     */
+    private static final String CLAIMABLE = "(status = 'PENDING' OR (status = 'SUSPENDED' AND wake_at <= ?)"
+            + " OR (status = 'RUNNING' AND (lease_until < ? OR owner = ?)))";
 
     ExecutionsTable(Tx tx, Dialect dialect, String prefix) {
         this.tx = tx;
@@ -74,6 +84,9 @@ final class ExecutionsTable {
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.transitionSql = new String[] {transition, transition + " AND signals = ?",
             transition + " AND parent_id IS NULL"};
+        String claimSet = "UPDATE " + executions + " SET status = 'RUNNING', owner = ?, lease_until = ?,"
+                + " version = version + 1, wake_at = NULL, updated_at = ?";
+        this.claimSql = claimSet + " WHERE id = ? AND " + CLAIMABLE;
     }
 
     /**
@@ -178,24 +191,19 @@ final class ExecutionsTable {
 
     Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow,
                                     Instant leaseUntil) {
+        Objects.requireNonNull(executionId, "executionId");
+        if (dialect.returnsUpdatedRows()) {
+            List<ExecutionRecord> claimed = claimAll(List.of(executionId), owner, now, leaseNow, leaseUntil);
+            return claimed.isEmpty() ? Optional.empty() : Optional.of(claimed.get(0));
+        }
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(leaseNow, "leaseNow");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
         return tx.inTransaction("claim execution " + StoreRules.quote(executionId), c -> {
             int updated;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
-                    + " SET status = 'RUNNING', owner = ?, lease_until = ?, version = version + 1,"
-                    + " wake_at = NULL, updated_at = ?"
-                    + " WHERE id = ? AND (status = 'PENDING' OR (status = 'SUSPENDED' AND wake_at <= ?)"
-                    + " OR (status = 'RUNNING' AND (lease_until < ? OR owner = ?)))")) {
-                ps.setString(1, owner);
-                setInstant(ps, 2, leaseUntil);
-                setInstant(ps, 3, now);
-                ps.setString(4, executionId);
-                setInstant(ps, 5, now);
-                setInstant(ps, 6, leaseNow);
-                ps.setString(7, owner);
+            try (PreparedStatement ps = c.prepareStatement(claimSql)) {
+                bindClaim(ps, executionId, owner, now, leaseNow, leaseUntil);
                 updated = ps.executeUpdate();
             }
             if (updated == 0) {
@@ -203,6 +211,78 @@ final class ExecutionsTable {
             }
             return select(c, executionId, false);
         });
+    }
+
+    /**
+     * Claims several executions at once: a batch of the single-row claims by primary key, in id order. Where a
+     * batch returns the rows it updated (PostgreSQL), that is one round trip in auto-commit mode, each claim its
+     * own; elsewhere, one transaction that then reads each row that was claimed.
+     */
+    List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now, Instant leaseNow,
+                                   Instant leaseUntil) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(leaseNow, "leaseNow");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        List<String> ids = List.copyOf(new TreeSet<>(executionIds));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String what = ids.size() == 1 ? "claim execution " + StoreRules.quote(ids.get(0))
+                : "claim " + ids.size() + " executions";
+        if (dialect.returnsUpdatedRows()) {
+            return tx.inAutoCommit(what, c -> {
+                try (PreparedStatement ps = c.prepareStatement(claimSql, EXECUTION_COLUMN_NAMES)) {
+                    for (String id : ids) {
+                        bindClaim(ps, id, owner, now, leaseNow, leaseUntil);
+                        Rows.add(ps, ids.size());
+                    }
+                    Rows.execute(ps, ids.size());
+                    List<ExecutionRecord> rows = new ArrayList<>();
+                    try (ResultSet rs = ps.getGeneratedKeys()) {
+                        while (rs.next()) {
+                            rows.add(readExecution(rs));
+                        }
+                    }
+                    rows.sort(java.util.Comparator.comparing(ExecutionRecord::id));
+                    return List.copyOf(rows);
+                }
+            });
+        }
+        return tx.inTransaction(what, c -> {
+            int[] counts;
+            try (PreparedStatement ps = c.prepareStatement(claimSql)) {
+                for (String id : ids) {
+                    bindClaim(ps, id, owner, now, leaseNow, leaseUntil);
+                    Rows.add(ps, ids.size());
+                }
+                counts = Rows.execute(ps, ids.size());
+            }
+            List<ExecutionRecord> rows = new ArrayList<>();
+            for (int k = 0; k < ids.size(); k++) {
+                if (counts[k] == 0) {
+                    continue;
+                }
+                Optional<ExecutionRecord> row = select(c, ids.get(k), false);
+                // A count the driver did not give: the row says whether this claim took it.
+                if (row.isPresent() && (counts[k] > 0 || (row.get().status() == ExecutionStatus.RUNNING
+                        && owner.equals(row.get().owner()) && ms(leaseUntil).equals(row.get().leaseUntil())))) {
+                    rows.add(row.get());
+                }
+            }
+            return List.copyOf(rows);
+        });
+    }
+
+    private static void bindClaim(PreparedStatement ps, String executionId, String owner, Instant now,
+                                  Instant leaseNow, Instant leaseUntil) throws SQLException {
+        ps.setString(1, owner);
+        setInstant(ps, 2, leaseUntil);
+        setInstant(ps, 3, now);
+        ps.setString(4, executionId);
+        setInstant(ps, 5, now);
+        setInstant(ps, 6, leaseNow);
+        ps.setString(7, owner);
     }
 
     List<DueExecution> findDue(Instant until, int limit) {

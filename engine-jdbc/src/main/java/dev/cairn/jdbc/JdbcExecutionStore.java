@@ -344,6 +344,13 @@ public final class JdbcExecutionStore implements ExecutionStore {
 
     /** {@inheritDoc} */
     @Override
+    public List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now,
+            Instant leaseNow, Instant leaseUntil) {
+        return executions.claimAll(executionIds, owner, now, leaseNow, leaseUntil);
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public List<DueExecution> findDue(Instant until, int limit) {
         return executions.findDue(until, limit);
     }

@@ -19,6 +19,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean returnsUpdatedRows() {
+        return true;
+    }
+
+    @Override
     boolean transactionalDdl() {
         return true;
     }

@@ -81,6 +81,22 @@ public interface ExecutionStore extends AutoCloseable {
     Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow, Instant leaseUntil);
 
     /**
+     * Claims several executions for {@code owner}, each as {@link #claim} does, in one transaction where the store
+     * can: the engine claims together the executions that became due together. Those that are not runnable are
+     * left as they are.
+     *
+     * @return the claimed rows (with their new versions), in id order; those not claimed are missing
+     */
+    default List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now,
+            Instant leaseNow, Instant leaseUntil) {
+        List<ExecutionRecord> claimed = new java.util.ArrayList<>();
+        for (String id : new java.util.TreeSet<>(executionIds)) {
+            claim(id, owner, now, leaseNow, leaseUntil).ifPresent(claimed::add);
+        }
+        return claimed;
+    }
+
+    /**
      * Lists executions that are PENDING or SUSPENDED with {@code wakeAt <= until}, earliest first, at most
      * {@code limit}.
      */

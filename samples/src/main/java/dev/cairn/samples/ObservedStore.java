@@ -152,6 +152,22 @@ final class ObservedStore implements ExecutionStore {
     }
 
     @Override
+    public List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now,
+            Instant leaseNow, Instant leaseUntil) {
+        long start = System.nanoTime();
+        List<ExecutionRecord> claimed = delegate.claimAll(executionIds, owner, now, leaseNow, leaseUntil);
+        long end = System.nanoTime();
+        for (ExecutionRecord row : claimed) {
+            Times t = watched.get(row.id());
+            if (t != null) {
+                t.claimStart = start;
+                t.claimEnd = end;
+            }
+        }
+        return claimed;
+    }
+
+    @Override
     public List<DueExecution> findDue(Instant until, int limit) {
         return delegate.findDue(until, limit);
     }

@@ -96,6 +96,12 @@ final class InterruptSafeStore implements ExecutionStore {
     }
 
     @Override
+    public List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now,
+            Instant leaseNow, Instant leaseUntil) {
+        return call(() -> store.claimAll(executionIds, owner, now, leaseNow, leaseUntil));
+    }
+
+    @Override
     public List<DueExecution> findDue(Instant until, int limit) {
         return call(() -> store.findDue(until, limit));
     }
