@@ -37,6 +37,7 @@ class SchedulerReadsTest extends EngineContractSupport {
         final AtomicInteger dueReads = new AtomicInteger();
         final AtomicInteger suspended = new AtomicInteger();
         final Map<String, AtomicInteger> claims = new ConcurrentHashMap<>();
+        final AtomicInteger claimCalls = new AtomicInteger();
 
         CountingStore(ExecutionStore delegate) {
             super(delegate);
@@ -58,7 +59,18 @@ class SchedulerReadsTest extends EngineContractSupport {
         public Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow,
                 Instant leaseUntil) {
             claims.computeIfAbsent(executionId, k -> new AtomicInteger()).incrementAndGet();
+            claimCalls.incrementAndGet();
             return super.claim(executionId, owner, now, leaseNow, leaseUntil);
+        }
+
+        @Override
+        public List<ExecutionRecord> claimAll(java.util.Collection<String> executionIds, String owner, Instant now,
+                Instant leaseNow, Instant leaseUntil) {
+            for (String id : executionIds) {
+                claims.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            }
+            claimCalls.incrementAndGet();
+            return delegate.claimAll(executionIds, owner, now, leaseNow, leaseUntil);
         }
 
         @Override
@@ -126,5 +138,28 @@ class SchedulerReadsTest extends EngineContractSupport {
                 .map(Map.Entry::getKey).toList();
         assertEquals(n, counting.claims.size(), "executions claimed");
         assertEquals(List.of(), twice, "executions claimed more than once");
+    }
+
+    @Test
+    void executionsDueTogetherAreClaimedTogether() throws Exception {
+        CountingStore counting = new CountingStore(store);
+        DurableEngine engine = started(builderOn(counting).concurrency(4)
+                .register("napper", Integer.class, Integer.class, (in, ctx) -> {
+                    ctx.wait("w", Duration.ofSeconds(1));
+                    return in;
+                }));
+        int n = 400;
+        List<ExecutionHandle<Integer>> handles = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            handles.add(engine.startExecution("napper", i, Integer.class, StartOptions.defaults()));
+        }
+        await().atMost(RESULT_TIMEOUT).until(() -> counting.suspended.get() == n);
+        clock.advance(Duration.ofSeconds(2));
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, handles.get(i).result(RESULT_TIMEOUT));
+        }
+        assertEquals(n, counting.claims.size(), "executions claimed");
+        assertTrue(counting.claimCalls.get() <= n / 2, "store calls to claim " + n + " executions: "
+                + counting.claimCalls.get());
     }
 }

@@ -6,11 +6,13 @@ import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * put an execution there. An execution is dispatched at most once at a time; one asked for again while it is in
  * flight is dispatched again when its run ends. A claim or a run that the store failed is tried again after a
  * delay, and until then the execution counts as held: its lease is renewed with those of the running ones.
+ *
+ * <p>Executions dispatched together are claimed together: a claim task on a worker takes what has been dispatched
+ * and not claimed yet, up to {@code concurrency} executions, claims them with one store call
+ * ({@link ExecutionStore#claimAll}), runs the first and hands the others to the workers. While it claims, what is
+ * dispatched meanwhile waits for the next claim task, so that under load a claim costs one transaction for many
+ * executions, and alone it costs what a single claim does.
  */
 final class Dispatcher {
 
@@ -49,6 +57,12 @@ final class Dispatcher {
     private final Set<String> retrying = ConcurrentHashMap.newKeySet();
     /** Told when an execution is no longer queued or running here. */
     private final Consumer<String> runOver;
+    /** Executions dispatched here and not claimed yet: the next claim task claims them. */
+    private final ConcurrentLinkedQueue<String> toClaim = new ConcurrentLinkedQueue<>();
+    /** How many executions wait in {@link #toClaim}. */
+    private final AtomicInteger awaitingClaim = new AtomicInteger();
+    /** Claim tasks queued on the workers and not started yet. */
+    private final AtomicInteger claimsQueued = new AtomicInteger();
     private volatile boolean closing;
 
     Dispatcher(ExecutionStore store, String nodeId, Clock clock, Clock leaseClock, Duration leaseDuration,
@@ -78,7 +92,12 @@ final class Dispatcher {
     /** Runs an execution this node has just inserted RUNNING (a start): no claim is needed. */
     void runStarted(ExecutionRecord execution) {
         inFlight.put(execution.id(), Boolean.FALSE);
-        submit(execution.id(), () -> runner.execute(execution));
+        try {
+            workers.execute(() -> run(execution));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(execution.id());
+            runOver.accept(execution.id());
+        }
     }
 
     /**
@@ -94,7 +113,7 @@ final class Dispatcher {
             inFlight.put(executionId, Boolean.TRUE);
             return false;
         }
-        submit(executionId, () -> claimAndRun(executionId));
+        claimLater(executionId);
         return true;
     }
 
@@ -108,48 +127,118 @@ final class Dispatcher {
         if (closing || inFlight.putIfAbsent(executionId, Boolean.FALSE) != null) {
             return false;
         }
-        submit(executionId, () -> claimAndRun(executionId));
+        claimLater(executionId);
         return true;
     }
 
-    /**
-     * Claims an execution and runs it. If the store cannot be reached, the claim is tried again later: a timer or
-     * a callback that made it due must not be lost to an outage.
-     */
-    private void claimAndRun(String executionId) {
-        Optional<ExecutionRecord> claimed;
-        try {
-            Instant leaseNow = leaseClock.now();
-            claimed = store.claim(executionId, nodeId, clock.now(), leaseNow, leaseNow.plus(leaseDuration));
-        } catch (RuntimeException e) {
-            log.warn("execution {}: cannot claim it, the store failed ({}); trying again in {} ms", executionId,
-                    e.getMessage(), ExecutionRunner.RETRY_DELAY.toMillis());
-            retryOwned(executionId, ExecutionRunner.RETRY_DELAY);
-            return;
+    /** Queues an execution that is in flight here for the next claim task, and makes sure one is coming. */
+    private void claimLater(String executionId) {
+        toClaim.add(executionId);
+        awaitingClaim.incrementAndGet();
+        if (claimsQueued.get() == 0) {
+            submitClaims();
         }
-        claimed.ifPresent(runner::execute);
     }
 
-    private void submit(String executionId, Runnable work) {
+    private void submitClaims() {
+        claimsQueued.incrementAndGet();
         try {
-            workers.execute(() -> {
-                try {
-                    work.run();
-                } catch (Throwable e) {
-                    // The runner ends an execution whose run failed unexpectedly; this is the last resort.
-                    log.error("execution {}: unexpected error in its run; it is claimed again later", executionId, e);
-                    retryOwned(executionId, ExecutionRunner.RETRY_DELAY);
-                } finally {
-                    Boolean again = inFlight.remove(executionId);
-                    runOver.accept(executionId);
-                    if (Boolean.TRUE.equals(again)) {
-                        dispatch(executionId);
-                    }
-                }
-            });
+            workers.execute(this::claimQueued);
         } catch (RejectedExecutionException e) {
-            inFlight.remove(executionId);
-            runOver.accept(executionId);
+            claimsQueued.decrementAndGet();
+            for (String id = pollToClaim(); id != null; id = pollToClaim()) {
+                inFlight.remove(id);
+                runOver.accept(id);
+            }
+        }
+    }
+
+    private String pollToClaim() {
+        String id = toClaim.poll();
+        if (id != null) {
+            awaitingClaim.decrementAndGet();
+        }
+        return id;
+    }
+
+    /**
+     * Claims what has been dispatched and not claimed yet, at most {@code concurrency} executions with one store
+     * call, runs the first here and hands the others to the workers. If more is left to claim, another claim task
+     * takes it meanwhile. If the store cannot be reached, each claim is tried again later: a timer or a callback that
+     * made an execution due must not be lost to an outage.
+     */
+    private void claimQueued() {
+        claimsQueued.decrementAndGet();
+        List<String> batch = new ArrayList<>();
+        String next;
+        while (batch.size() < concurrency && (next = pollToClaim()) != null) {
+            batch.add(next);
+        }
+        if (!toClaim.isEmpty() && claimsQueued.get() == 0) {
+            submitClaims();
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (closing) {
+            batch.forEach(this::finished);
+            return;
+        }
+        List<ExecutionRecord> claimed;
+        try {
+            Instant leaseNow = leaseClock.now();
+            claimed = store.claimAll(batch, nodeId, clock.now(), leaseNow, leaseNow.plus(leaseDuration));
+        } catch (RuntimeException e) {
+            log.warn("{}: cannot claim {}, the store failed ({}); trying again in {} ms", batch.size() == 1
+                    ? "execution " + batch.get(0) : batch.size() + " executions", batch.size() == 1 ? "it" : "them",
+                    e.getMessage(), ExecutionRunner.RETRY_DELAY.toMillis());
+            for (String id : batch) {
+                retryOwned(id, ExecutionRunner.RETRY_DELAY);
+                finished(id);
+            }
+            return;
+        }
+        Set<String> runs = new HashSet<>();
+        for (ExecutionRecord execution : claimed) {
+            runs.add(execution.id());
+        }
+        for (String id : batch) {
+            if (!runs.contains(id)) {
+                finished(id); // not runnable any more: claimed elsewhere, ended, or not due
+            }
+        }
+        for (int k = 1; k < claimed.size(); k++) {
+            ExecutionRecord execution = claimed.get(k);
+            try {
+                workers.execute(() -> run(execution));
+            } catch (RejectedExecutionException e) {
+                run(execution); // closing: the run gives it back at once
+            }
+        }
+        if (!claimed.isEmpty()) {
+            run(claimed.get(0));
+        }
+    }
+
+    /** Runs an execution this node holds, until its run ends. */
+    private void run(ExecutionRecord execution) {
+        try {
+            runner.execute(execution);
+        } catch (Throwable e) {
+            // The runner ends an execution whose run failed unexpectedly; this is the last resort.
+            log.error("execution {}: unexpected error in its run; it is claimed again later", execution.id(), e);
+            retryOwned(execution.id(), ExecutionRunner.RETRY_DELAY);
+        } finally {
+            finished(execution.id());
+        }
+    }
+
+    /** An execution is no longer queued or running here; if it was asked for meanwhile, it is dispatched again. */
+    private void finished(String executionId) {
+        Boolean again = inFlight.remove(executionId);
+        runOver.accept(executionId);
+        if (Boolean.TRUE.equals(again)) {
+            dispatch(executionId);
         }
     }
 
@@ -169,7 +258,7 @@ final class Dispatcher {
                 boolean queued = inFlight.putIfAbsent(executionId, Boolean.FALSE) == null;
                 retrying.remove(executionId);
                 if (queued) {
-                    submit(executionId, () -> claimAndRun(executionId));
+                    claimLater(executionId);
                 }
             }, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -191,7 +280,7 @@ final class Dispatcher {
 
     /** Whether more work is queued than the workers will take soon. */
     boolean backlogged() {
-        return workers.getQueue().size() > concurrency * 4;
+        return awaitingClaim.get() + workers.getQueue().size() > concurrency * 4;
     }
 
     boolean isClosing() {
