@@ -3,6 +3,7 @@ package dev.cairn.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
@@ -855,6 +857,71 @@ public abstract class ExecutionStoreContractTest {
             assertEquals(t(7), e.wakeAt());
             assertEquals(1, e.signals());
             assertEquals(List.of(new DueExecution("e1", t(7))), store.findDue(t(7), 10));
+        }
+
+        @Test
+        void aCompletionMadeFromTheCallbackClaimsTheExecutionItWakes() {
+            suspendedOnCallback("e1", "cb1", null);
+            List<CallbackRecord> seen = new ArrayList<>();
+            CallbackUpdate u = store.completeCallback("cb1", cb -> {
+                seen.add(cb);
+                return success("cb1", "\"made from " + cb.operationId() + "\"", t(7));
+            }, new Claimant(NODE_B, l(2), l(32)));
+            assertEquals(CallbackStatus.PENDING, seen.get(seen.size() - 1).status(), "resolve sees the row as it was");
+            assertEquals(CallbackUpdate.Outcome.APPLIED, u.outcome());
+            assertEquals("\"made from 1\"", u.callback().result());
+            assertEquals(u.callback(), callbackRow("cb1"));
+            assertEquals(ExecutionStatus.RUNNING, u.executionStatus());
+            ExecutionRecord row = get("e1");
+            assertEquals(row, u.claimed());
+            assertEquals(ExecutionStatus.RUNNING, row.status());
+            assertEquals(NODE_B, row.owner());
+            assertEquals(l(32), row.leaseUntil());
+            assertEquals(2, row.version(), "claimed as a claim would: the next version");
+            assertEquals(1, row.signals());
+            assertNull(row.wakeAt());
+            assertEquals(t(7), row.updatedAt());
+            assertEquals(List.of(), store.findDue(t(100), 10));
+            assertTrue(store.claim("e1", NODE_A, t(8), l(3), l(33)).isEmpty(), "NODE_B holds it");
+        }
+
+        @Test
+        void aCompletionMadeFromTheCallbackChangesNothingIfItsResolverThrows() {
+            suspendedOnCallback("e1", "cb1", null);
+            IllegalStateException refused = new IllegalStateException("not that type");
+            assertSame(refused, assertThrows(IllegalStateException.class, () -> store.completeCallback("cb1", cb -> {
+                throw refused;
+            }, new Claimant(NODE_B, l(2), l(32)))));
+            assertEquals(CallbackStatus.PENDING, callbackRow("cb1").status());
+            assertEquals(ExecutionStatus.SUSPENDED, get("e1").status());
+            assertEquals(0, get("e1").signals());
+        }
+
+        @Test
+        void aCompletionMadeFromTheCallbackClaimsNothingElse() {
+            assertEquals(new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null),
+                    store.completeCallback("nope", cb -> {
+                        throw new AssertionError("resolved an unknown callback");
+                    }, new Claimant(NODE_B, l(2), l(32))));
+
+            ExecutionRecord e = running("e2");
+            commitOne(checkpoint(e, List.of(), List.of(), List.of(callback("cb2", "e2", null)), null, t(1)));
+            CallbackUpdate u = store.completeCallback("cb2", cb -> success("cb2", "1", t(2)),
+                    new Claimant(NODE_B, l(2), l(32)));
+            assertEquals(ExecutionStatus.RUNNING, u.executionStatus());
+            assertNull(u.claimed(), "a running execution is only signalled");
+            assertEquals(NODE_A, get("e2").owner());
+            assertEquals(1, get("e2").version());
+
+            suspendedOnCallback("e3", "cb3", null);
+            CallbackUpdate unclaimed = store.completeCallback("cb3", cb -> success("cb3", "1", t(2)), null);
+            assertNull(unclaimed.claimed());
+            assertEquals(ExecutionStatus.PENDING, get("e3").status());
+            CallbackUpdate again = store.completeCallback("cb3", cb -> success("cb3", "2", t(3)),
+                    new Claimant(NODE_B, l(2), l(32)));
+            assertEquals(CallbackUpdate.Outcome.ALREADY_COMPLETED, again.outcome());
+            assertNull(again.claimed());
+            assertEquals(ExecutionStatus.PENDING, get("e3").status());
         }
 
         @Test

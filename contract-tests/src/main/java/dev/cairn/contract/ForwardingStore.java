@@ -23,7 +23,10 @@ import java.util.Set;
 
 /**
  * A store that forwards every call to another: tests override the calls they want to observe or break (a
- * database that refuses a write, a connection that fails).
+ * database that refuses a write, a connection that fails). The calls that {@link ExecutionStore} defines in terms
+ * of others ({@code claimAll}, {@code findDueBetween}, {@code completeCallback} with a resolver) are not forwarded as
+ * such: they run as defined there, through the calls they are made of, so that overriding {@code claim} observes
+ * every claim.
  */
 public class ForwardingStore implements ExecutionStore {
 
@@ -70,19 +73,8 @@ public class ForwardingStore implements ExecutionStore {
     }
 
     @Override
-    public List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now,
-            Instant leaseNow, Instant leaseUntil) {
-        return delegate.claimAll(executionIds, owner, now, leaseNow, leaseUntil);
-    }
-
-    @Override
     public List<DueExecution> findDue(Instant until, int limit) {
         return delegate.findDue(until, limit);
-    }
-
-    @Override
-    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
-        return delegate.findDueBetween(from, until, limit);
     }
 
     @Override

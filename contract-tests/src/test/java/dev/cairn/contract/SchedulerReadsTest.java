@@ -52,7 +52,7 @@ class SchedulerReadsTest extends EngineContractSupport {
         @Override
         public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
             dueReads.incrementAndGet();
-            return super.findDueBetween(from, until, limit);
+            return delegate.findDueBetween(from, until, limit);
         }
 
         @Override

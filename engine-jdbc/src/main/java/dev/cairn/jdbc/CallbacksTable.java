@@ -14,9 +14,11 @@ import dev.cairn.ExecutionStatus;
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.StoreRules;
 import dev.cairn.spi.StoreRules.CallbackCheck;
+import dev.cairn.spi.StoreRules.Signalled;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The SQL of the callbacks table: reads, the group commit's inserts, and completions, heartbeats and timeouts
@@ -119,23 +122,55 @@ final class CallbacksTable {
     CallbackUpdate complete(CallbackCompletion completion) {
         StoreRules.checkCompletion(completion);
         String id = completion.callbackId();
-        return tx.inTransaction("complete callback " + StoreRules.quote(id), c -> {
-            CallbackRecord callback = select(c, id, true).orElse(null);
-            ExecutionRecord execution = callback == null ? null
-                    : executions.select(c, callback.executionId(), true).orElse(null);
-            ExecutionStatus status = execution == null ? null : execution.status();
-            CallbackCheck check = StoreRules.checkCallback(callback, status, completion.now());
-            if (check == CallbackCheck.TIME_OUT) {
-                return timeOut(c, callback, execution, completion.now());
+        return tx.inTransaction("complete callback " + StoreRules.quote(id),
+                c -> complete(c, select(c, id, true).orElse(null), completion, null));
+    }
+
+    /**
+     * Completes a callback with the completion {@code resolve} makes from its locked row, and claims the execution
+     * for {@code claimant} (if not null) when the completion leaves it PENDING: one transaction, whose statements
+     * are those of a completion alone; the claim rides on the signal's update.
+     */
+    CallbackUpdate complete(String callbackId, Function<CallbackRecord, CallbackCompletion> resolve,
+                            Claimant claimant) {
+        Objects.requireNonNull(resolve, "resolve");
+        return tx.inTransaction("complete callback " + StoreRules.quote(callbackId), c -> {
+            CallbackRecord callback = select(c, callbackId, true).orElse(null);
+            if (callback == null) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
             }
-            if (check != CallbackCheck.APPLY) {
-                return check.unchanged(callback, status);
+            CallbackCompletion completion = resolve.apply(callback);
+            StoreRules.checkCompletion(completion);
+            if (!callbackId.equals(completion.callbackId())) {
+                throw new IllegalArgumentException("the completion of callback " + StoreRules.quote(callbackId)
+                        + " is for callback " + StoreRules.quote(completion.callbackId()));
             }
-            CallbackRecord done = StoreRules.completed(callback, completion, ms(completion.now()));
-            updateOutcome(c, done);
-            ExecutionStatus after = executions.signal(c, execution, completion.now());
-            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, after);
+            return complete(c, callback, completion, claimant);
         });
+    }
+
+    /** Completes a locked callback (or finds it missing, done, or overdue), in the transaction of {@code c}. */
+    private CallbackUpdate complete(Connection c, CallbackRecord callback, CallbackCompletion completion,
+                                    Claimant claimant) throws SQLException {
+        ExecutionRecord execution = callback == null ? null
+                : executions.select(c, callback.executionId(), true).orElse(null);
+        ExecutionStatus status = execution == null ? null : execution.status();
+        CallbackCheck check = StoreRules.checkCallback(callback, status, completion.now());
+        if (check == CallbackCheck.TIME_OUT) {
+            return timeOut(c, callback, execution, completion.now());
+        }
+        if (check != CallbackCheck.APPLY) {
+            return check.unchanged(callback, status);
+        }
+        CallbackRecord done = StoreRules.completed(callback, completion, ms(completion.now()));
+        updateOutcome(c, done);
+        if (claimant != null
+                && Signalled.of(execution).signal(completion.now()).status() == ExecutionStatus.PENDING) {
+            ExecutionRecord claimed = executions.signalAndClaim(c, execution, ms(completion.now()), claimant);
+            return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, claimed.status(), claimed);
+        }
+        ExecutionStatus after = executions.signal(c, execution, completion.now());
+        return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, after);
     }
 
     CallbackUpdate heartbeat(String callbackId, Instant now) {

@@ -13,6 +13,7 @@ import static dev.cairn.jdbc.Rows.setInstant;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore.CreateResult;
@@ -651,6 +652,25 @@ final class ExecutionsTable {
             ps.executeUpdate();
         }
         return state.status();
+    }
+
+    /**
+     * Counts one signal on a locked execution row that it leaves PENDING, and claims the execution for {@code
+     * claimant} in the same statement, as {@link #claim} would right after it. @return the claimed row
+     */
+    ExecutionRecord signalAndClaim(Connection c, ExecutionRecord e, Instant now, Claimant claimant)
+            throws SQLException {
+        Claimant at = new Claimant(claimant.owner(), claimant.leaseNow(), ms(claimant.leaseUntil()));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET signals = signals + 1,"
+                + " status = 'RUNNING', owner = ?, lease_until = ?, version = version + 1, wake_at = NULL,"
+                + " updated_at = ? WHERE id = ?")) {
+            ps.setString(1, at.owner());
+            setInstant(ps, 2, at.leaseUntil());
+            setInstant(ps, 3, now);
+            ps.setString(4, e.id());
+            ps.executeUpdate();
+        }
+        return StoreRules.claimed(e.toBuilder().signals(e.signals() + 1).build(), at, now);
     }
 
     /** Applies {@code updates} to locked execution rows, in one batch. */

@@ -7,6 +7,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -462,6 +464,13 @@ public final class JdbcExecutionStore implements ExecutionStore {
     @Override
     public CallbackUpdate completeCallback(CallbackCompletion completion) {
         return callbacks.complete(completion);
+    }
+
+    /** {@inheritDoc} One transaction. */
+    @Override
+    public CallbackUpdate completeCallback(String callbackId, Function<CallbackRecord, CallbackCompletion> resolve,
+                                           Claimant claimant) {
+        return callbacks.complete(callbackId, resolve, claimant);
     }
 
     /** {@inheritDoc} */

@@ -8,8 +8,16 @@ import dev.cairn.ExecutionStatus;
  * @param outcome         what happened
  * @param callback        the callback row after the update, or {@code null} if it does not exist
  * @param executionStatus the waiting execution's status after the update, or {@code null}
+ * @param claimed         the execution's row if the completion claimed it ({@link ExecutionStore#completeCallback(
+ *                        String, java.util.function.Function, Claimant)}), else {@code null}
  */
-public record CallbackUpdate(Outcome outcome, CallbackRecord callback, ExecutionStatus executionStatus) {
+public record CallbackUpdate(Outcome outcome, CallbackRecord callback, ExecutionStatus executionStatus,
+                             ExecutionRecord claimed) {
+
+    /** An update that claimed nothing. */
+    public CallbackUpdate(Outcome outcome, CallbackRecord callback, ExecutionStatus executionStatus) {
+        this(outcome, callback, executionStatus, null);
+    }
 
     /** The possible outcomes. */
     public enum Outcome {

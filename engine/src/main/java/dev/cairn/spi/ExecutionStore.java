@@ -184,6 +184,40 @@ public interface ExecutionStore extends AutoCloseable {
     CallbackUpdate completeCallback(CallbackCompletion completion);
 
     /**
+     * Completes or fails a callback as {@link #completeCallback(CallbackCompletion)} does, with the steps around it
+     * in the same transaction where the store can: the completion is made by {@code resolve} from the callback's
+     * row as the store holds it (locked, and before any check of its status; whatever {@code resolve} throws leaves
+     * everything as it was, and is thrown), and if the completion leaves the execution PENDING, it is claimed for
+     * {@code claimant} as {@link #claim} would claim it right after, so that the node that completes a callback
+     * runs the execution without a claim of its own. A callback found past its deadline is timed out as there, and
+     * its execution is not claimed.
+     *
+     * <p>The default reads the callback, completes it and claims the execution in three calls.
+     *
+     * @param resolve  makes the completion from the callback; it may be called more than once
+     * @param claimant who claims the execution, or {@code null} to claim nothing
+     * @return the update, with the claimed row in {@link CallbackUpdate#claimed()} if the execution was claimed;
+     *         {@link CallbackUpdate.Outcome#NOT_FOUND} without calling {@code resolve} if there is no such callback
+     */
+    default CallbackUpdate completeCallback(String callbackId,
+            java.util.function.Function<CallbackRecord, CallbackCompletion> resolve, Claimant claimant) {
+        Optional<CallbackRecord> callback = findCallback(callbackId);
+        if (callback.isEmpty()) {
+            return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
+        }
+        CallbackCompletion completion = resolve.apply(callback.get());
+        CallbackUpdate update = completeCallback(completion);
+        if (claimant == null || update.outcome() != CallbackUpdate.Outcome.APPLIED
+                || update.executionStatus() != dev.cairn.ExecutionStatus.PENDING) {
+            return update;
+        }
+        return claim(update.callback().executionId(), claimant.owner(), completion.now(), claimant.leaseNow(),
+                claimant.leaseUntil())
+                .map(row -> new CallbackUpdate(update.outcome(), update.callback(), row.status(), row))
+                .orElse(update);
+    }
+
+    /**
      * Moves a PENDING callback's heartbeat deadline to {@code now + heartbeatTimeout}. A callback already past its
      * deadline is timed out instead, as {@link #completeCallback} does.
      */

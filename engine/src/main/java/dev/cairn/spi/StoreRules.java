@@ -153,6 +153,27 @@ public final class StoreRules {
     }
 
     /**
+     * The row of an execution that a callback completion left PENDING, once {@code claimant} has claimed it in the
+     * same transaction, as {@link ExecutionStore#claim} would: RUNNING, owned, leased, at the next version, with no
+     * wake-up.
+     *
+     * @param signalled the row after the completion's signal
+     * @param claimant  who claims it
+     * @param now       the completion's time, at the store's precision
+     * @return the claimed row
+     */
+    public static ExecutionRecord claimed(ExecutionRecord signalled, Claimant claimant, Instant now) {
+        return signalled.toBuilder()
+                .status(ExecutionStatus.RUNNING)
+                .owner(claimant.owner())
+                .leaseUntil(claimant.leaseUntil())
+                .version(signalled.version() + 1)
+                .wakeAt(null)
+                .updatedAt(now)
+                .build();
+    }
+
+    /**
      * Checks a completion request before anything is read: it has a time, and completes the callback
      * {@link CallbackStatus#SUCCEEDED} or {@link CallbackStatus#FAILED}.
      *

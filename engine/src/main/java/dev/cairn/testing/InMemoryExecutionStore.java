@@ -8,6 +8,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -468,6 +470,27 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             ExecutionRecord signalled = signal(e, completion.now());
             executions.put(signalled.id(), signalled);
             return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, done, signalled.status());
+        }
+    }
+
+    @Override
+    public CallbackUpdate completeCallback(String callbackId, Function<CallbackRecord, CallbackCompletion> resolve,
+            Claimant claimant) {
+        synchronized (lock) {
+            CallbackRecord callback = callbacks.get(callbackId);
+            if (callback == null) {
+                return new CallbackUpdate(CallbackUpdate.Outcome.NOT_FOUND, null, null);
+            }
+            CallbackCompletion completion = resolve.apply(callback);
+            CallbackUpdate update = completeCallback(completion);
+            if (claimant == null || update.outcome() != CallbackUpdate.Outcome.APPLIED
+                    || update.executionStatus() != ExecutionStatus.PENDING) {
+                return update;
+            }
+            ExecutionRecord claimed = StoreRules.claimed(executions.get(callback.executionId()), claimant,
+                    completion.now());
+            executions.put(claimed.id(), claimed);
+            return new CallbackUpdate(update.outcome(), update.callback(), claimed.status(), claimed);
         }
     }
 

@@ -12,19 +12,25 @@ import dev.cairn.internal.UserText;
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.Clock;
+import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.Serializer;
 import java.lang.reflect.Type;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Callbacks completed, failed and heartbeated from outside, through the store. A completion's value is checked
- * against the type the workflow declared for the callback before anything is written; the store decides the rest
- * (a completion after the deadline times the callback out). A completion that wakes a suspended execution
- * dispatches it here.
+ * against the type the workflow declared for the callback before anything is written, in the store's transaction
+ * that completes it; the store decides the rest (a completion after the deadline times the callback out). A
+ * completion that wakes a suspended execution claims it for this node in that same transaction, and the execution
+ * runs here.
  */
 final class CallbackCompletions {
 
@@ -38,40 +44,51 @@ final class CallbackCompletions {
     private final Serializer serializer;
     private final Clock clock;
     private final Predicate<String> dispatch;
+    private final Supplier<Claimant> claimant;
+    private final Consumer<ExecutionRecord> runClaimed;
 
+    /**
+     * @param dispatch   claims and runs an execution that a completion made due without claiming it
+     * @param claimant   who claims woken executions now, or null when nothing may be claimed (closing)
+     * @param runClaimed runs an execution that a completion claimed
+     */
     CallbackCompletions(ExecutionStore store, Payloads payloads, Serializer serializer, Clock clock,
-            Predicate<String> dispatch) {
+            Predicate<String> dispatch, Supplier<Claimant> claimant, Consumer<ExecutionRecord> runClaimed) {
         this.store = store;
         this.payloads = payloads;
         this.serializer = serializer;
         this.clock = clock;
         this.dispatch = dispatch;
+        this.claimant = claimant;
+        this.runClaimed = runClaimed;
     }
 
     void complete(String callbackId, Object result) {
-        CallbackRecord callback = existing(callbackId);
-        String what = "the result for callback " + callbackId + " of execution " + callback.executionId();
-        Type declared = TypeNames.resolve(callback.resultType());
-        String data = payloads.encode(result, declared, what);
-        if (declared != null && result != null) {
-            try {
-                serializer.deserialize(data, declared);
-            } catch (SerializationException e) {
-                throw new SerializationException("callback " + callbackId + " of execution " + callback.executionId()
-                        + " expects a result of type " + callback.resultType() + ", but the value given (a "
-                        + result.getClass().getName() + ") cannot be read as one; the callback is still pending:"
-                        + " complete it with a value of that type", e);
+        checkLength(callbackId);
+        apply(callbackId, callback -> {
+            String what = "the result for callback " + callbackId + " of execution " + callback.executionId();
+            Type declared = TypeNames.resolve(callback.resultType());
+            String data = payloads.encode(result, declared, what);
+            if (declared != null && result != null) {
+                try {
+                    serializer.deserialize(data, declared);
+                } catch (SerializationException e) {
+                    throw new SerializationException("callback " + callbackId + " of execution "
+                            + callback.executionId() + " expects a result of type " + callback.resultType()
+                            + ", but the value given (a " + result.getClass().getName() + ") cannot be read as one;"
+                            + " the callback is still pending: complete it with a value of that type", e);
+                }
             }
-        }
-        apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, data, null, clock.now()),
-                "complete");
+            return new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, data, null, clock.now());
+        }, "complete");
     }
 
     void fail(String callbackId, String errorType, String message) {
         UserText.checkName(errorType, "callback error type");
         checkLength(callbackId);
-        apply(callbackId, new CallbackCompletion(callbackId, CallbackStatus.FAILED, null,
-                ErrorInfo.of(errorType, message), clock.now()), "fail");
+        ErrorInfo error = ErrorInfo.of(errorType, message);
+        apply(callbackId, callback -> new CallbackCompletion(callbackId, CallbackStatus.FAILED, null, error,
+                clock.now()), "fail");
     }
 
     void heartbeat(String callbackId) {
@@ -88,23 +105,21 @@ final class CallbackCompletions {
         }
     }
 
-    private CallbackRecord existing(String callbackId) {
-        checkLength(callbackId);
-        return store.findCallback(callbackId).orElseThrow(() -> new UnknownCallbackException(callbackId));
-    }
-
     private static void checkLength(String callbackId) {
         if (callbackId.length() > MAX_CALLBACK_ID_CHARS) {
             throw new UnknownCallbackException(callbackId);
         }
     }
 
-    private void apply(String callbackId, CallbackCompletion completion, String verb) {
-        CallbackUpdate update = store.completeCallback(completion);
-        check(callbackId, update, verb);
-        if (update.executionStatus() == ExecutionStatus.PENDING) {
+    private void apply(String callbackId, Function<CallbackRecord, CallbackCompletion> resolve, String verb) {
+        CallbackUpdate update = store.completeCallback(callbackId, resolve, claimant.get());
+        if (update.claimed() != null) {
+            runClaimed.accept(update.claimed());
+        } else if (update.outcome() == CallbackUpdate.Outcome.APPLIED
+                && update.executionStatus() == ExecutionStatus.PENDING) {
             dispatch.test(update.callback().executionId());
         }
+        check(callbackId, update, verb);
     }
 
     private static void check(String callbackId, CallbackUpdate update, String verb) {

@@ -1,6 +1,7 @@
 package dev.cairn.internal.engine;
 
 import dev.cairn.internal.run.ExecutionRunner;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.Clock;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
@@ -217,6 +218,31 @@ final class Dispatcher {
         }
         if (!claimed.isEmpty()) {
             run(claimed.get(0));
+        }
+    }
+
+    /** Who claims executions for this node now; null while it is closing, when nothing is claimed. */
+    Claimant claimant() {
+        if (closing) {
+            return null;
+        }
+        Instant leaseNow = leaseClock.now();
+        return new Claimant(nodeId, leaseNow, leaseNow.plus(leaseDuration));
+    }
+
+    /**
+     * Runs an execution that this node claimed as it completed one of its callbacks. If it is queued or its run is
+     * ending here, that run's end dispatches it again, and the claim then (of an execution this node holds) takes it.
+     */
+    void runClaimed(ExecutionRecord execution) {
+        if (inFlight.putIfAbsent(execution.id(), Boolean.FALSE) != null) {
+            inFlight.put(execution.id(), Boolean.TRUE);
+            return;
+        }
+        try {
+            workers.execute(() -> run(execution));
+        } catch (RejectedExecutionException e) {
+            finished(execution.id()); // closing: the next start of this node, or another node, resumes it
         }
     }
 

@@ -109,7 +109,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
         this.scheduler = new Scheduler(this, settings.schedulerWindow(), settings.pollInterval(), settings.tick(),
                 settings.leaseDuration());
         this.callbacks = new CallbackCompletions(store, payloads, settings.serializer(), settings.clock(),
-                dispatcher::dispatch);
+                dispatcher::dispatch, dispatcher::claimant, dispatcher::runClaimed);
         this.cancellations = new Cancellations(store, settings.clock(), histories, waiters::ended,
                 dispatcher::dispatch);
         this.descriptions = new Descriptions(store);

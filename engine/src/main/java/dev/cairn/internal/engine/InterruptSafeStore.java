@@ -7,6 +7,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.Claimant;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
@@ -159,6 +160,12 @@ final class InterruptSafeStore implements ExecutionStore {
     @Override
     public CallbackUpdate completeCallback(CallbackCompletion completion) {
         return call(() -> store.completeCallback(completion));
+    }
+
+    @Override
+    public CallbackUpdate completeCallback(String callbackId,
+            java.util.function.Function<CallbackRecord, CallbackCompletion> resolve, Claimant claimant) {
+        return call(() -> store.completeCallback(callbackId, resolve, claimant));
     }
 
     @Override
