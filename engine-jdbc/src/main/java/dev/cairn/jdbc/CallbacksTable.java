@@ -56,11 +56,11 @@ final class CallbacksTable {
     // Reads
 
     Optional<CallbackRecord> find(String callbackId) {
-        return tx.inTransaction("read callback " + StoreRules.quote(callbackId), c -> select(c, callbackId, false));
+        return tx.read("read callback " + StoreRules.quote(callbackId), c -> select(c, callbackId, false));
     }
 
     List<CallbackRecord> loadAll(String executionId) {
-        return tx.inTransaction("load the callbacks of " + executionId, c -> selectAll(c, executionId));
+        return tx.read("load the callbacks of " + executionId, c -> selectAll(c, executionId));
     }
 
     private Optional<CallbackRecord> select(Connection c, String id, boolean forUpdate) throws SQLException {

@@ -128,7 +128,7 @@ final class ExecutionsTable {
         if (result != null) {
             return result;
         }
-        return tx.inTransaction("read execution named " + row.name(), c -> selectByName(c, row.name())
+        return tx.read("read execution named " + row.name(), c -> selectByName(c, row.name())
                 .map(existing -> new CreateResult(existing, false))
                 .orElseThrow(() -> new StoreException("could not insert execution " + row.id()
                         + ": a unique constraint failed, but no execution is named " + row.name())));
@@ -186,7 +186,7 @@ final class ExecutionsTable {
     // Claims and leases
 
     Optional<ExecutionRecord> find(String executionId) {
-        return tx.inTransaction("read execution " + StoreRules.quote(executionId),
+        return tx.read("read execution " + StoreRules.quote(executionId),
                 c -> select(c, executionId, false));
     }
 
@@ -312,7 +312,7 @@ final class ExecutionsTable {
                 + " ORDER BY status, wake_at");
         String suspended = dialect.limit("SELECT id, wake_at FROM " + executions + " WHERE status = 'SUSPENDED'"
                 + range + " ORDER BY status, wake_at");
-        return tx.inTransaction("find due executions", c -> {
+        return tx.read("find due executions", c -> {
             try (PreparedStatement ps = c.prepareStatement("(" + pending + ") UNION ALL (" + suspended + ")")) {
                 int i = 1;
                 for (int k = 0; k < 2; k++) {
@@ -335,7 +335,7 @@ final class ExecutionsTable {
         if (limit <= 0) {
             return List.of();
         }
-        return tx.inTransaction("find expired leases", c -> {
+        return tx.read("find expired leases", c -> {
             try (PreparedStatement ps = c.prepareStatement(dialect.limit("SELECT id FROM " + executions
                     + " WHERE status = 'RUNNING' AND lease_until < ? ORDER BY lease_until, id"))) {
                 setInstant(ps, 1, leaseNow);
@@ -451,7 +451,7 @@ final class ExecutionsTable {
         if (limit <= 0) {
             return List.of();
         }
-        return tx.inTransaction("list executions", c -> {
+        return tx.read("list executions", c -> {
             String where = status == null ? "" : " WHERE status = ?";
             try (PreparedStatement ps = c.prepareStatement(dialect.limit("SELECT " + EXECUTION_COLUMNS + " FROM "
                     + executions + where + " ORDER BY created_at DESC, id DESC"))) {
@@ -468,7 +468,7 @@ final class ExecutionsTable {
     }
 
     Map<ExecutionStatus, Long> countByStatus() {
-        return tx.inTransaction("count executions", c -> {
+        return tx.read("count executions", c -> {
             Map<ExecutionStatus, Long> counts = new EnumMap<>(ExecutionStatus.class);
             for (ExecutionStatus s : ExecutionStatus.values()) {
                 counts.put(s, 0L);

@@ -40,9 +40,13 @@ final class OperationsTable {
                 + " AND EXISTS (SELECT 1" + executions.fence() + ")";
     }
 
-    /** Every operation and callback of an execution, in one transaction. */
+    /**
+     * Every operation and callback of an execution. Two reads, not necessarily of one snapshot: the operations of an
+     * execution are written by the run that holds it alone, and a callback completed after it was read signals the
+     * execution, whose run then reads its callbacks again.
+     */
     History loadHistory(String executionId) {
-        return tx.inTransaction("load the history of " + executionId, c -> {
+        return tx.read("load the history of " + executionId, c -> {
             List<OperationRecord> ops = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATION_COLUMNS + " FROM " + operations
                     + " WHERE execution_id = ?")) {

@@ -50,6 +50,40 @@ final class Tx {
     }
 
     /**
+     * Runs {@code work}, which only reads, on a connection borrowed for this call: in auto-commit mode if the
+     * connection is in it (each statement its own transaction: no round trip for a commit), else in a transaction
+     * that is committed (switching a connection of a pool set up without auto-commit costs more than the commit of a
+     * transaction that wrote nothing). Serialization failures are retried as in {@link #inTransaction}.
+     */
+    <T> T read(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                if (c.getAutoCommit()) {
+                    return work.run(c);
+                }
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException | Error e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException rollback) {
+                        e.addSuppressed(rollback);
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
+                    pause(attempt);
+                    continue;
+                }
+                throw failure(what, e);
+            }
+        }
+    }
+
+    /**
      * Runs {@code work}, which must be a single statement, in auto-commit mode: the statement is its own
      * transaction, committed as it completes, without a round trip for the commit. Deadlocks are retried as in
      * {@link #inTransaction}.
