@@ -5,6 +5,7 @@ import static dev.cairn.jdbc.Rows.bindExecution;
 import static dev.cairn.jdbc.Rows.chunks;
 import static dev.cairn.jdbc.Rows.forEachRow;
 import static dev.cairn.jdbc.Rows.getInstant;
+import static dev.cairn.jdbc.Rows.ms;
 import static dev.cairn.jdbc.Rows.placeholders;
 import static dev.cairn.jdbc.Rows.readExecution;
 import static dev.cairn.jdbc.Rows.setError;
