@@ -21,11 +21,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -90,6 +92,8 @@ public final class JdbcExecutionStore implements ExecutionStore {
      * a renewal, every few seconds, has it alone.
      */
     private final ReentrantReadWriteLock renewalGate = new ReentrantReadWriteLock();
+    /** How many leases one renewal transaction renews. */
+    private static final int RENEWAL_CHUNK = 256;
 
     private JdbcExecutionStore(DataSource dataSource, Dialect dialect, String prefix, boolean migrate,
                                boolean exclusive, AutoCloseable ownedPool) {
@@ -372,12 +376,20 @@ public final class JdbcExecutionStore implements ExecutionStore {
     /** {@inheritDoc} */
     @Override
     public Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
-        renewalGate.writeLock().lock();
-        try {
-            return executions.renewLeases(owner, executionIds, leaseUntil);
-        } finally {
-            renewalGate.writeLock().unlock();
+        // In id order, RENEWAL_CHUNK rows a transaction, each holding the gate alone for that long only: a node
+        // holding thousands of executions must not hold up its group commits for the whole renewal.
+        List<String> ids = List.copyOf(new TreeSet<>(executionIds));
+        Set<String> renewed = new LinkedHashSet<>();
+        for (int from = 0; from < ids.size(); from += RENEWAL_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + RENEWAL_CHUNK));
+            renewalGate.writeLock().lock();
+            try {
+                renewed.addAll(executions.renewLeases(owner, chunk, leaseUntil));
+            } finally {
+                renewalGate.writeLock().unlock();
+            }
         }
+        return renewed;
     }
 
     /** {@inheritDoc} */
