@@ -258,9 +258,13 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
                 + function.name() + "'");
         String id = ExecutionIds.next(leaseClock().now());
         Instant now = clock().now();
-        Instant leaseUntil = leaseClock().now().plus(settings.leaseDuration());
         Instant timeoutAt = options.timeout() == null ? null : now.plus(options.timeout());
-        NewExecution execution = new NewExecution(id, options.name(), function.name(), data, now, nodeId, leaseUntil,
+        // Started RUNNING here, with a lease, when the workers will take it soon; when they are backlogged it is
+        // started PENDING and claimed when a worker is free (by this node or another), so that a burst of starts
+        // does not leave thousands of queued executions whose leases this node must renew.
+        boolean runHere = !dispatcher.backlogged();
+        NewExecution execution = new NewExecution(id, options.name(), function.name(), data, now,
+                runHere ? nodeId : null, runHere ? leaseClock().now().plus(settings.leaseDuration()) : null,
                 timeoutAt);
         if (options.name() == null) {
             // Unnamed starts cannot collide: they are group-committed like checkpoints.
@@ -274,8 +278,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
                 }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            histories.started(id, record.version());
-            dispatcher.runStarted(record);
+            runOrDispatch(record, runHere);
             return new ExecutionHandleImpl<>(this, id, outputType);
         }
         ExecutionStore.CreateResult created;
@@ -296,8 +299,19 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
             }
             return new ExecutionHandleImpl<>(this, record.id(), outputType);
         }
-        dispatcher.runStarted(record);
+        runOrDispatch(record, runHere);
         return new ExecutionHandleImpl<>(this, id, outputType);
+    }
+
+    /** Runs an execution just started RUNNING here, or has one started PENDING claimed when a worker is free. */
+    private void runOrDispatch(ExecutionRecord record, boolean runHere) {
+        if (runHere) {
+            histories.started(record.id(), record.version());
+            dispatcher.runStarted(record);
+        } else {
+            histories.started(record.id(), record.version() + 1); // for the claim that takes it from PENDING
+            dispatcher.dispatchIfIdle(record.id()); // unless the scheduler, which lists it as due, queued it first
+        }
     }
 
     // ------------------------------------------------------------------ handles and results
