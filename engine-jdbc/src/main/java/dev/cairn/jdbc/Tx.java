@@ -36,17 +36,7 @@ final class Tx {
      * rolling back if it throws. Deadlocks and serialization failures are retried.
      */
     <T> T inTransaction(String what, Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return runOnce(work);
-            } catch (SQLException e) {
-                if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
-                    pause(attempt);
-                    continue;
-                }
-                throw failure(what, e);
-            }
-        }
+        return retrying(what, work, this::runOnce);
     }
 
     /**
@@ -56,31 +46,11 @@ final class Tx {
      * transaction that wrote nothing). Serialization failures are retried as in {@link #inTransaction}.
      */
     <T> T read(String what, Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
+        return retrying(what, work, w -> {
             try (Connection c = dataSource.getConnection()) {
-                if (c.getAutoCommit()) {
-                    return work.run(c);
-                }
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException | Error e) {
-                    try {
-                        c.rollback();
-                    } catch (SQLException rollback) {
-                        e.addSuppressed(rollback);
-                    }
-                    throw e;
-                }
-            } catch (SQLException e) {
-                if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
-                    pause(attempt);
-                    continue;
-                }
-                throw failure(what, e);
+                return c.getAutoCommit() ? w.run(c) : commitOrRollback(c, w);
             }
-        }
+        });
     }
 
     /**
@@ -89,26 +59,37 @@ final class Tx {
      * {@link #inTransaction}.
      */
     <T> T inAutoCommit(String what, Work<T> work) {
-        for (int attempt = 1; ; attempt++) {
+        return retrying(what, work, w -> {
             try (Connection c = dataSource.getConnection()) {
                 boolean autoCommit = c.getAutoCommit();
                 if (!autoCommit) {
                     c.setAutoCommit(true);
                 }
                 try {
-                    return work.run(c);
+                    return w.run(c);
                 } finally {
                     if (!autoCommit) {
-                        try {
-                            c.setAutoCommit(false);
-                        } catch (SQLException ignored) {
-                            // the pool discards a broken connection
-                        }
+                        restoreAutoCommit(c, false);
                     }
                 }
+            }
+        });
+    }
+
+    /** One attempt at {@code work}, on a connection it borrows. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(Work<T> work) throws SQLException;
+    }
+
+    /** Makes attempts until one succeeds, a failure is not retryable, or {@value #MAX_ATTEMPTS} have failed. */
+    private <T> T retrying(String what, Work<T> work, Attempt<T> attempt) {
+        for (int n = 1; ; n++) {
+            try {
+                return attempt.run(work);
             } catch (SQLException e) {
-                if (attempt < MAX_ATTEMPTS && dialect.isRetryable(e)) {
-                    pause(attempt);
+                if (n < MAX_ATTEMPTS && dialect.isRetryable(e)) {
+                    pause(n);
                     continue;
                 }
                 throw failure(what, e);
@@ -137,25 +118,36 @@ final class Tx {
                 c.setAutoCommit(false);
             }
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
+                return commitOrRollback(c, work);
             } finally {
                 if (autoCommit) {
-                    try {
-                        c.setAutoCommit(true);
-                    } catch (SQLException ignored) {
-                        // the pool discards a broken connection
-                    }
+                    restoreAutoCommit(c, true);
                 }
             }
+        }
+    }
+
+    /** Runs {@code work} on {@code c}, not in auto-commit mode, and commits, or rolls back if it throws. */
+    private static <T> T commitOrRollback(Connection c, Work<T> work) throws SQLException {
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, boolean autoCommit) {
+        try {
+            c.setAutoCommit(autoCommit);
+        } catch (SQLException ignored) {
+            // the pool discards a broken connection
         }
     }
 
