@@ -3,17 +3,26 @@ package dev.cairn.testing;
 import dev.cairn.spi.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A clock that moves only when told to, for testing time-dependent workflows without sleeping: pass it to
  * {@code DurableEngine.builder().clock(...)}, then {@link #advance(Duration)} past a wait, a retry backoff or a
- * callback timeout, and the engine's scheduler fires what became due on its next tick.
+ * callback timeout, and the engine's scheduler fires what became due on its next tick. A workflow thread that
+ * waits for a time while other work runs ({@link #whenReached}) is woken by the move itself.
  */
 public final class VirtualClock implements Clock {
 
     private final AtomicReference<Instant> now;
+    /** The futures of {@link #whenReached} not completed yet. */
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private record Waiter(Instant instant, CompletableFuture<Void> reached) {
+    }
 
     /** A clock standing at {@code start}. */
     public VirtualClock(Instant start) {
@@ -40,7 +49,9 @@ public final class VirtualClock implements Clock {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("a virtual clock only moves forward; got " + duration);
         }
-        return now.updateAndGet(t -> t.plus(duration));
+        Instant moved = now.updateAndGet(t -> t.plus(duration));
+        wake();
+        return moved;
     }
 
     /**
@@ -56,6 +67,35 @@ public final class VirtualClock implements Clock {
             }
             return instant;
         });
+        wake();
+    }
+
+    /** Completes when this clock is moved to {@code instant} or past it (at once if it is there already). */
+    @Override
+    public CompletableFuture<Void> whenReached(Instant instant) {
+        Objects.requireNonNull(instant, "instant");
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        synchronized (waiters) {
+            waiters.removeIf(w -> w.reached().isDone());
+            waiters.add(new Waiter(instant, reached));
+        }
+        wake();
+        return reached;
+    }
+
+    private void wake() {
+        List<CompletableFuture<Void>> due = new ArrayList<>();
+        synchronized (waiters) {
+            Instant t = now.get();
+            waiters.removeIf(w -> {
+                if (!w.instant().isAfter(t)) {
+                    due.add(w.reached());
+                    return true;
+                }
+                return w.reached().isDone();
+            });
+        }
+        due.forEach(f -> f.complete(null)); // outside the lock: a dependent action may read or move the clock
     }
 
     @Override

@@ -4,22 +4,18 @@ import dev.cairn.DurableFuture;
 import dev.cairn.internal.run.ExecutionRun;
 import dev.cairn.internal.run.Outcome;
 import dev.cairn.internal.run.Scope;
+import dev.cairn.spi.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code DurableFuture.allOf} and {@code anyOf} over futures started from one context. {@code allOf} checkpoints
  * nothing of its own; {@code anyOf} records which future finished first, so that a replay picks the same one.
  */
 final class Combinators {
-
-    private static final long LOOK_AGAIN_MILLIS = 50;
 
     private Combinators() {
     }
@@ -124,9 +120,9 @@ final class Combinators {
                 while (winner == null) {
                     Outcome<Object> o = settled().join();
                     if (o == null) {
-                        // Something still runs and nothing has finished: wait a little and look again, since a
-                        // wait may come due meanwhile.
-                        waitForAny(all);
+                        // Something still runs and nothing has finished: wait until something settles or the
+                        // earliest time one of the others waits for comes, then look again.
+                        waitForAny(owner.run().clock(), all);
                         continue;
                     }
                     if (o.blocked()) {
@@ -165,38 +161,36 @@ final class Combinators {
     }
 
     /**
-     * Waits until one of the futures still running settles. Only when another one is blocked until a time (a wait,
-     * a retry backoff, a callback's deadline) does it look again after at most {@value #LOOK_AGAIN_MILLIS} ms,
-     * since that time may come while the others still run: the engine's clock may be virtual, so there is no
-     * instant to sleep until.
+     * Waits until one of the futures still running settles or, if another one is blocked until a time (a wait, a
+     * retry backoff, a callback's deadline), until the engine's clock reaches the earliest such time, since it may
+     * come while the others still run.
      */
-    private static void waitForAny(List<DurableFutureBase<?>> all) {
-        List<CompletableFuture<?>> running = new ArrayList<>();
-        boolean waitsForTime = false;
+    private static void waitForAny(Clock clock, List<DurableFutureBase<?>> all) {
+        List<CompletableFuture<?>> awaited = new ArrayList<>();
+        Instant earliest = null;
         for (DurableFutureBase<?> f : all) {
             CompletableFuture<? extends Outcome<?>> s = f.settled();
             if (!s.isDone()) {
-                running.add(s);
+                awaited.add(s);
             } else if (s.join().blocked() && s.join().wakeAt() != null) {
-                waitsForTime = true;
+                earliest = earliest == null ? s.join().wakeAt() : Outcome.earliest(earliest, s.join().wakeAt());
             }
         }
-        if (running.isEmpty()) {
+        if (awaited.isEmpty()) {
             return;
         }
-        CompletableFuture<Object> any = CompletableFuture.anyOf(running.toArray(new CompletableFuture<?>[0]));
+        CompletableFuture<Void> due = earliest == null ? null : clock.whenReached(earliest);
+        if (due != null) {
+            awaited.add(due);
+        }
         try {
-            if (waitsForTime) {
-                any.get(LOOK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                any.join();
-            }
-        } catch (TimeoutException e) {
-            // time to look again
-        } catch (InterruptedException e) {
-            // ignored: the caller looks again; with the flag kept set, every later timed wait would return at once
-        } catch (ExecutionException | CompletionException e) {
+            CompletableFuture.anyOf(awaited.toArray(new CompletableFuture<?>[0])).join();
+        } catch (CompletionException e) {
             // a future that failed has settled: the caller looks at it
+        } finally {
+            if (due != null) {
+                due.cancel(false); // nothing waits for it any more
+            }
         }
     }
 }

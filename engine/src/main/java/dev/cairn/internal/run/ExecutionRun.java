@@ -54,6 +54,11 @@ public final class ExecutionRun {
         return env.clock().now();
     }
 
+    /** The engine's clock. */
+    public dev.cairn.spi.Clock clock() {
+        return env.clock();
+    }
+
     public boolean isReplaying() {
         return !unvisited.isEmpty();
     }

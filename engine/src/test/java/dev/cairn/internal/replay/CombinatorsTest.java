@@ -2,7 +2,9 @@ package dev.cairn.internal.replay;
 
 import static dev.cairn.internal.replay.ReplayHarness.T0;
 import static dev.cairn.internal.replay.ReplayHarness.op;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import dev.cairn.internal.replay.ReplayHarness.RunResult;
 import dev.cairn.spi.OperationRecord;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,6 +114,37 @@ class CombinatorsTest {
         assertEquals(1, (int) h.read(h.operation("3").result(), Integer.class));
         assertEquals(OperationStatus.SUCCEEDED, h.operation("2").status());
         assertEquals(OperationStatus.STARTED, h.operation("1").status());
+    }
+
+    @Test
+    void anyOfOverARunningStepAndAWaitSleepsUntilTheClockReachesTheWaitWithoutLookingMeanwhile() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CompletableFuture<RunResult<String>> run = CompletableFuture.supplyAsync(() -> h.run(ctx -> {
+                DurableFuture<String> slow = ctx.stepAsync("slow", String.class, s -> {
+                    started.countDown();
+                    assertTrue(release.await(30, TimeUnit.SECONDS));
+                    return "slow";
+                }, NO_RETRY);
+                DurableFuture<Void> timeout = ctx.waitAsync("timeout", Duration.ofMinutes(5));
+                DurableFuture.anyOf(slow, timeout).get();
+                return timeout.isDone() ? "timeout" : "slow";
+            }));
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+
+            // While the step runs and the wait is not due, the run reads the clock no more: it does not poll.
+            AtomicInteger seen = new AtomicInteger(-1);
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> seen.getAndSet(h.clockReads.get()) == h.clockReads.get());
+            assertFalse(run.isDone());
+
+            h.clock.advance(Duration.ofMinutes(5));
+            assertEquals("timeout", run.get(10, TimeUnit.SECONDS).value());
+            assertEquals(1, (int) h.read(h.operation("3").result(), Integer.class));
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

@@ -55,6 +55,20 @@ final class ReplayHarness implements AutoCloseable {
     static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
     final VirtualClock clock = new VirtualClock(T0);
+    /** How many times the runs have read the clock. */
+    final java.util.concurrent.atomic.AtomicInteger clockReads = new java.util.concurrent.atomic.AtomicInteger();
+    private final Clock countingClock = new Clock() {
+        @Override
+        public Instant now() {
+            clockReads.incrementAndGet();
+            return clock.now();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> whenReached(Instant instant) {
+            return clock.whenReached(instant);
+        }
+    };
     final InMemoryExecutionStore store = new InMemoryExecutionStore();
     final FunctionRegistry functions = new FunctionRegistry();
     final Serializer serializer = Serializer.jackson();
@@ -304,7 +318,7 @@ final class ReplayHarness implements AutoCloseable {
 
         @Override
         public Clock clock() {
-            return clock;
+            return countingClock;
         }
 
         @Override
