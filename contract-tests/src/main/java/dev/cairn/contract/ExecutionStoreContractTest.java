@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
@@ -1031,6 +1032,57 @@ public abstract class ExecutionStoreContractTest {
             assertEquals(CallbackUpdate.Outcome.ALREADY_COMPLETED, late.outcome());
             assertEquals(CallbackStatus.TIMED_OUT, late.callback().status());
             assertFalse(store.expireCallback("cb1", timeout, t(3602)));
+        }
+
+        /** A checkpoint of {@code e} at {@code version} that times out callback {@code callbackId} at {@code now}. */
+        private Checkpoint timingOut(ExecutionRecord e, String callbackId, long version, Instant now) {
+            return new Checkpoint(e.id(), version, List.of(), List.of(), List.of(), null, now, List.of(),
+                    List.of(new CallbackTimeout(callbackId,
+                            ErrorInfo.of("dev.cairn.CallbackTimeoutException", "timed out"))));
+        }
+
+        /** e1 RUNNING with callback cb1 pending, created at t(1) with a heartbeat timeout of 30 s. */
+        private ExecutionRecord runningWithCallback() {
+            ExecutionRecord e = running("e1");
+            assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(e, List.of(op("e1", "1", OperationStatus.STARTED)),
+                    List.of(), List.of(callback("cb1", "e1", Duration.ofSeconds(30))), null, t(1))));
+            return e;
+        }
+
+        @Test
+        void aCheckpointTimesOutItsCallbackOnlyOnceItIsOverdue() {
+            ExecutionRecord e = runningWithCallback();
+            assertEquals(CommitOutcome.APPLIED, commitOne(timingOut(e, "cb1", e.version(), t(30))));
+            assertEquals(CallbackStatus.PENDING, callbackRow("cb1").status(), "the heartbeat deadline is t(31)");
+
+            assertEquals(CommitOutcome.APPLIED, commitOne(timingOut(e, "cb1", e.version(), t(31))));
+            CallbackRecord row = callbackRow("cb1");
+            assertEquals(CallbackStatus.TIMED_OUT, row.status());
+            assertEquals(ErrorInfo.of("dev.cairn.CallbackTimeoutException", "timed out"), row.error());
+            assertEquals(t(31), row.completedAt());
+            assertEquals(0, get("e1").signals(), "the run times out its own callbacks: no signal");
+            assertEquals(ExecutionStatus.RUNNING, get("e1").status());
+        }
+
+        @Test
+        void aFencedCheckpointTimesOutNoCallback() {
+            ExecutionRecord e = runningWithCallback();
+            assertEquals(CommitOutcome.FENCED, commitOne(timingOut(e, "cb1", e.version() - 1, t(3600))));
+            assertEquals(CallbackStatus.PENDING, callbackRow("cb1").status(),
+                    "a run that lost its execution times out nothing");
+        }
+
+        @Test
+        void aCheckpointDoesNotTimeOutAnotherExecutionsCallbackOrACompletedOne() {
+            runningWithCallback();
+            ExecutionRecord other = running("e2");
+            assertEquals(CommitOutcome.APPLIED, commitOne(timingOut(other, "cb1", other.version(), t(3600))));
+            assertEquals(CallbackStatus.PENDING, callbackRow("cb1").status());
+
+            store.completeCallback(success("cb1", "1", t(5)));
+            ExecutionRecord e = get("e1");
+            commitOne(timingOut(e, "cb1", e.version(), t(3600)));
+            assertEquals(CallbackStatus.SUCCEEDED, callbackRow("cb1").status());
         }
 
         @Test

@@ -229,17 +229,31 @@ final class CallbacksTable {
 
     boolean expire(String callbackId, ErrorInfo error, Instant now) {
         Objects.requireNonNull(now, "now");
-        return tx.inTransaction("expire callback " + StoreRules.quote(callbackId), c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + callbacks + " SET status = 'TIMED_OUT',"
-                    + " result = NULL, error_type = ?, error_message = ?, error_stack = ?, completed_at = ?"
-                    + " WHERE id = ? AND status = 'PENDING' AND (timeout_at <= ? OR heartbeat_deadline <= ?)")) {
-                setError(ps, 1, error);
-                setInstant(ps, 4, now);
-                ps.setString(5, callbackId);
-                setInstant(ps, 6, now);
-                setInstant(ps, 7, now);
-                return ps.executeUpdate() == 1;
+        return tx.inTransaction("expire callback " + StoreRules.quote(callbackId),
+                c -> expire(c, callbackId, null, error, now));
+    }
+
+    /**
+     * Times out a callback if it is still pending and past its timeout or heartbeat deadline at {@code now}.
+     *
+     * @param executionId the execution it must belong to, or null for any
+     * @return whether it timed out
+     */
+    boolean expire(Connection c, String callbackId, String executionId, ErrorInfo error, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + callbacks + " SET status = 'TIMED_OUT',"
+                + " result = NULL, error_type = ?, error_message = ?, error_stack = ?, completed_at = ?"
+                + " WHERE id = ? AND status = 'PENDING' AND (timeout_at <= ? OR heartbeat_deadline <= ?)"
+                + (executionId == null ? "" : " AND execution_id = ?"))) {
+            setError(ps, 1, error);
+            setInstant(ps, 4, now);
+            ps.setString(5, callbackId);
+            setInstant(ps, 6, now);
+            setInstant(ps, 7, now);
+            if (executionId != null) {
+                ps.setString(8, executionId);
             }
-        });
+            return ps.executeUpdate() == 1;
+        }
     }
 }

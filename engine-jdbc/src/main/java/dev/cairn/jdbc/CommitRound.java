@@ -5,6 +5,7 @@ import dev.cairn.jdbc.ExecutionsTable.FenceRow;
 import dev.cairn.jdbc.ExecutionsTable.SignalUpdate;
 import dev.cairn.jdbc.ExecutionsTable.TransitionGuard;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
@@ -84,6 +85,7 @@ final class CommitRound {
         insertOperations();
         updateOperations();
         insertCallbacks();
+        timeOutCallbacks();
         insertChildren();
         applyTransitions();
         resolveTheRest();
@@ -108,7 +110,7 @@ final class CommitRound {
     private boolean endsAlone(int i) {
         Checkpoint cp = cp(i);
         return ends(cp) && cp.operationInserts().isEmpty() && cp.operationUpdates().isEmpty()
-                && cp.callbacks().isEmpty();
+                && cp.callbacks().isEmpty() && cp.callbackTimeouts().isEmpty();
     }
 
     /**
@@ -268,6 +270,24 @@ final class CommitRound {
             learn(owners, callbacks.insertFenced(c, rows, versions(owners)));
         } else {
             callbacks.insert(c, rows); // every fence was read and holds
+        }
+    }
+
+    /** The callbacks the round's runs found overdue, timed out once the fence of their checkpoint holds. */
+    private void timeOutCallbacks() throws SQLException {
+        for (int i : order) {
+            if (!live(i) || cp(i).callbackTimeouts().isEmpty()) {
+                continue;
+            }
+            if (fence.get(i) == Fence.UNKNOWN) {
+                resolve(i);
+            }
+            if (fence.get(i) != Fence.HOLDS) {
+                continue;
+            }
+            for (CallbackTimeout timeout : cp(i).callbackTimeouts()) {
+                callbacks.expire(c, timeout.callbackId(), cp(i).executionId(), timeout.error(), cp(i).now());
+            }
         }
     }
 

@@ -85,7 +85,8 @@ final class GroupCommit {
     private static boolean isOneStatement(Checkpoint cp) {
         int statements = cp.operationInserts().size() + cp.operationUpdates().size() + cp.callbacks().size()
                 + (cp.transition() == null ? 0 : 1);
-        return statements == 1 && cp.callbacks().isEmpty() && cp.children().isEmpty();
+        return statements == 1 && cp.callbacks().isEmpty() && cp.children().isEmpty()
+                && cp.callbackTimeouts().isEmpty();
     }
 
     /**

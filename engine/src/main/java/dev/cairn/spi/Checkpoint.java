@@ -7,7 +7,8 @@ import java.util.List;
  *
  * <p>A store applies a checkpoint only if the execution row is still {@link dev.cairn.ExecutionStatus#RUNNING}
  * at {@code version}, with no cancel request pending. Then, in order: the operation inserts and updates, the
- * callback inserts, the executions this run invokes ({@code children}), and the transition (if any).
+ * callback inserts, the callback timeouts, the executions this run invokes ({@code children}), and the transition
+ * (if any).
  *
  * @param executionId     the execution
  * @param version         the version the run holds
@@ -21,6 +22,8 @@ import java.util.List;
  * @param children        executions invoked by this run, inserted with it unless one with the same id or name
  *                        exists already (a run that replays an invoke may submit its child again): a run that lost
  *                        its execution cannot start children
+ * @param callbackTimeouts callbacks of this execution that the run found past their deadline, to be timed out
+ *                        (see {@link CallbackTimeout}): a run that lost its execution times out nothing
  */
 public record Checkpoint(
         String executionId,
@@ -30,13 +33,23 @@ public record Checkpoint(
         List<CallbackRecord> callbacks,
         Transition transition,
         java.time.Instant now,
-        List<NewExecution> children) {
+        List<NewExecution> children,
+        List<CallbackTimeout> callbackTimeouts) {
+
+    /** A checkpoint that times out no callback. */
+    public Checkpoint(String executionId, long version, List<OperationRecord> operationInserts,
+            List<OperationRecord> operationUpdates, List<CallbackRecord> callbacks, Transition transition,
+            java.time.Instant now, List<NewExecution> children) {
+        this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, children,
+                List.of());
+    }
 
     /** A checkpoint that invokes no execution. */
     public Checkpoint(String executionId, long version, List<OperationRecord> operationInserts,
             List<OperationRecord> operationUpdates, List<CallbackRecord> callbacks, Transition transition,
             java.time.Instant now) {
-        this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, List.of());
+        this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, List.of(),
+                List.of());
     }
 
     /**
@@ -51,6 +64,7 @@ public record Checkpoint(
         operationUpdates = List.copyOf(operationUpdates);
         callbacks = List.copyOf(callbacks);
         children = List.copyOf(children);
+        callbackTimeouts = List.copyOf(callbackTimeouts);
         for (OperationRecord op : operationInserts) {
             requireOwn(executionId, op.executionId(), "operation " + op.operationId());
         }

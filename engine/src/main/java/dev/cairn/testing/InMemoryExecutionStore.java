@@ -5,6 +5,7 @@ import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
@@ -381,6 +382,18 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                 callbacks.remove(callback.id());
                 ids.remove(callback.id());
             });
+        }
+        for (CallbackTimeout timeout : cp.callbackTimeouts()) {
+            CallbackRecord callback = callbacks.get(timeout.callbackId());
+            if (callback != null && callback.executionId().equals(cp.executionId()) && callback.isOverdue(cp.now())) {
+                callbacks.put(callback.id(), callback.toBuilder()
+                        .status(CallbackStatus.TIMED_OUT)
+                        .result(null)
+                        .error(timeout.error())
+                        .completedAt(cp.now())
+                        .build());
+                undo.add(() -> callbacks.put(callback.id(), callback));
+            }
         }
 
         for (NewExecution child : cp.children()) {

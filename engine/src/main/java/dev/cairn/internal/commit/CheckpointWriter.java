@@ -1,6 +1,7 @@
 package dev.cairn.internal.commit;
 
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
@@ -307,6 +308,7 @@ public final class CheckpointWriter {
         Map<String, OperationRecord> updates = new LinkedHashMap<>();
         List<CallbackRecord> callbacks = new ArrayList<>();
         List<NewExecution> children = new ArrayList<>();
+        List<CallbackTimeout> timeouts = new ArrayList<>();
         Transition transition = null;
         Instant now = null;
         for (Pending p : parts) {
@@ -323,6 +325,7 @@ public final class CheckpointWriter {
             }
             callbacks.addAll(c.callbacks());
             children.addAll(c.children());
+            timeouts.addAll(c.callbackTimeouts());
             if (c.transition() != null) {
                 transition = c.transition();
             }
@@ -332,6 +335,6 @@ public final class CheckpointWriter {
         }
         Checkpoint first = parts.get(0).part;
         return new Checkpoint(first.executionId(), first.version(), List.copyOf(inserts.values()),
-                List.copyOf(updates.values()), callbacks, transition, now, children);
+                List.copyOf(updates.values()), callbacks, transition, now, children, timeouts);
     }
 }

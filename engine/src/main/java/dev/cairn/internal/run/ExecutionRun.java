@@ -3,6 +3,7 @@ package dev.cairn.internal.run;
 import dev.cairn.NonDeterministicExecutionException;
 import dev.cairn.SerializationException;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
@@ -173,18 +174,22 @@ public final class ExecutionRun {
     }
 
     /**
-     * Times out a pending callback that is past its deadline, in the store and in this run's history.
+     * Times out a pending callback that is past its deadline, in the store (in a fenced checkpoint, so a run that
+     * lost its execution times out nothing) and in this run's history.
      *
-     * @return the callback as it is now: timed out, or as the store has it if it was completed or heartbeated in
-     *         the meantime
+     * @return the callback as the store has it now: timed out, or completed or heartbeated in the meantime
      */
     public CallbackRecord expire(CallbackRecord callback) {
-        Instant now = clockNow();
-        if (storeCall(() -> env.store().expireCallback(callback.id(), callback.timeoutError(), now))) {
-            CallbackRecord timedOut = callback.timedOut(now);
-            history.callbacksByOperation.put(timedOut.operationId(), timedOut);
-            return timedOut;
+        if (abandoned != null) {
+            throw abandoned;
         }
+        CompletableFuture<CommitOutcome> done;
+        synchronized (this) {
+            done = env.writer(executionId()).submit(new Checkpoint(executionId(), execution.version(), List.of(),
+                    List.of(), List.of(), null, clockNow(), List.of(),
+                    List.of(new CallbackTimeout(callback.id(), callback.timeoutError()))));
+        }
+        awaitApplied(done);
         history.replaceCallbacks(storeCall(() -> env.store().loadCallbacks(executionId())));
         return history.callbacksByOperation.get(callback.operationId());
     }
