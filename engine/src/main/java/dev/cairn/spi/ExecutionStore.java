@@ -225,7 +225,8 @@ public interface ExecutionStore extends AutoCloseable {
 
     /**
      * Marks a PENDING callback TIMED_OUT with {@code error}, if it is still pending and its deadline is at or before
-     * {@code now}. Whoever calls it, the outcome is the same, so it needs no fencing.
+     * {@code now}, outside any run: for tools that act on a store directly. The engine's runs time out their
+     * callbacks in their fenced checkpoints instead ({@link Checkpoint#callbackTimeouts()}).
      *
      * @return true if it was pending and overdue and is now timed out; false if it had been completed meanwhile,
      *         or a heartbeat moved its deadline past {@code now}
