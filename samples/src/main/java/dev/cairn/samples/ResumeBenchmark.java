@@ -52,6 +52,9 @@ import java.util.function.LongSupplier;
  *
  * Executions are started at a bounded pace (at most {@value #IN_FLIGHT_LIMIT} started and not suspended yet),
  * and counted as suspended or ended when the store has acknowledged that commit ({@link ObservedStore}).
+ *
+ * <p>It is longer than most classes because each part is its workflow, its measurement and its report, kept
+ * together so that what a figure means can be read next to the code that produced it.
  */
 final class ResumeBenchmark {
 
