@@ -273,16 +273,21 @@ final class CommitRound {
         }
     }
 
+    /** Whether the fence of a live checkpoint holds, reading its locked row if no statement has said yet. */
+    private boolean holds(int i) throws SQLException {
+        if (!live(i)) {
+            return false;
+        }
+        if (fence.get(i) == Fence.UNKNOWN) {
+            resolve(i);
+        }
+        return fence.get(i) == Fence.HOLDS;
+    }
+
     /** The callbacks the round's runs found overdue, timed out once the fence of their checkpoint holds. */
     private void timeOutCallbacks() throws SQLException {
         for (int i : order) {
-            if (!live(i) || cp(i).callbackTimeouts().isEmpty()) {
-                continue;
-            }
-            if (fence.get(i) == Fence.UNKNOWN) {
-                resolve(i);
-            }
-            if (fence.get(i) != Fence.HOLDS) {
+            if (cp(i).callbackTimeouts().isEmpty() || !holds(i)) {
                 continue;
             }
             for (CallbackTimeout timeout : cp(i).callbackTimeouts()) {
@@ -297,13 +302,7 @@ final class CommitRound {
      */
     private void insertChildren() throws SQLException {
         for (int i : order) {
-            if (!live(i) || cp(i).children().isEmpty()) {
-                continue;
-            }
-            if (fence.get(i) == Fence.UNKNOWN) {
-                resolve(i);
-            }
-            if (fence.get(i) != Fence.HOLDS) {
+            if (cp(i).children().isEmpty() || !holds(i)) {
                 continue;
             }
             for (NewExecution child : cp(i).children()) {
