@@ -91,6 +91,38 @@ public interface DurableEngine extends AutoCloseable {
     ExecutionDescription describe(String executionId);
 
     /**
+     * Lists executions, newest first, one page at a time: those that pass the query's filters, from its cursor on.
+     * A page reads only the executions' rows, not their inputs, results or operations.
+     *
+     * <pre>{@code
+     * ExecutionPage page = engine.listExecutions(ExecutionQuery.builder().function("order")
+     *         .statuses(EnumSet.of(ExecutionStatus.FAILED)).limit(100).build());
+     * }</pre>
+     *
+     * @return the page, with the cursor of the next one if there are more
+     */
+    ExecutionPage listExecutions(ExecutionQuery query);
+
+    /** How many executions there are in each status; every status is present, with 0 if there is none. */
+    java.util.Map<ExecutionStatus, Long> countByStatus();
+
+    /**
+     * An execution's history: its events in the order they happened, without payloads (see {@link HistoryEvent}).
+     *
+     * @throws UnknownExecutionException if there is none with that id
+     */
+    default List<HistoryEvent> history(String executionId) {
+        return history(executionId, HistoryOptions.DEFAULT);
+    }
+
+    /**
+     * An execution's history, with payloads and full errors if the options say so.
+     *
+     * @throws UnknownExecutionException if there is none with that id
+     */
+    List<HistoryEvent> history(String executionId, HistoryOptions options);
+
+    /**
      * Completes a callback with a result; its execution resumes.
      *
      * @throws UnknownCallbackException           if no callback has that id

@@ -148,6 +148,16 @@ public class ForwardingStore implements ExecutionStore {
     }
 
     @Override
+    public List<dev.cairn.ExecutionSummary> listExecutions(dev.cairn.ExecutionQuery query) {
+        return delegate.listExecutions(query);
+    }
+
+    @Override
+    public List<dev.cairn.spi.EventRecord> loadEvents(String executionId) {
+        return delegate.loadEvents(executionId);
+    }
+
+    @Override
     public Map<ExecutionStatus, Long> countByStatus() {
         return delegate.countByStatus();
     }

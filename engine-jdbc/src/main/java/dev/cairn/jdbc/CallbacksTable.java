@@ -42,7 +42,10 @@ final class CallbacksTable {
     private final String insertSql;
     private final String fencedInsertSql;
 
-    CallbacksTable(Tx tx, String prefix, ExecutionsTable executions) {
+    private final EventsTable events;
+
+    CallbacksTable(Tx tx, String prefix, ExecutionsTable executions, EventsTable events) {
+        this.events = events;
         this.tx = tx;
         this.callbacks = prefix + "callbacks";
         this.executions = executions;
@@ -188,6 +191,7 @@ final class CallbacksTable {
             if (check != CallbackCheck.APPLY) {
                 return check.unchanged(callback, status);
             }
+            events.insert(c, List.of(StoreRules.heartbeat(callback, now)));
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
             }

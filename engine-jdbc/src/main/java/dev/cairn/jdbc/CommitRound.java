@@ -47,6 +47,7 @@ final class CommitRound {
     private final ExecutionsTable executions;
     private final OperationsTable operations;
     private final CallbacksTable callbacks;
+    private final EventsTable events;
     /** Whether inserts carry the fence; if not, the rows are locked first ({@link Dialect#batchesInsertSelect}). */
     private final boolean fencedInserts;
     private final Connection c;
@@ -60,12 +61,13 @@ final class CommitRound {
     /** The parents of executions that end here, by child id. */
     private final Map<String, String> parentOf = new HashMap<>();
 
-    CommitRound(ExecutionsTable executions, OperationsTable operations, CallbacksTable callbacks,
+    CommitRound(ExecutionsTable executions, OperationsTable operations, CallbacksTable callbacks, EventsTable events,
                 boolean fencedInserts, Connection c, List<Checkpoint> batch, List<Integer> round,
                 CommitOutcome[] outcomes) {
         this.executions = executions;
         this.operations = operations;
         this.callbacks = callbacks;
+        this.events = events;
         this.fencedInserts = fencedInserts;
         this.c = c;
         this.batch = batch;
@@ -91,6 +93,7 @@ final class CommitRound {
         resolveTheRest();
         cancel();
         signalParents();
+        appendEvents();
     }
 
     private Checkpoint cp(int i) {
@@ -479,6 +482,15 @@ final class CommitRound {
             signals.add(new SignalUpdate(entry.getKey(), nows.size(), state, nows.get(nows.size() - 1)));
         }
         executions.signal(c, signals);
+    }
+
+    /** The history events of the checkpoints whose writes were applied, in one batch, once every outcome is known. */
+    private void appendEvents() throws SQLException {
+        List<dev.cairn.spi.EventRecord> rows = new ArrayList<>();
+        for (int i : order) {
+            rows.addAll(cp(i).eventsApplied(outcomes[i]));
+        }
+        events.insert(c, rows);
     }
 
     private List<Checkpoint> checkpoints(List<Integer> indexes) {

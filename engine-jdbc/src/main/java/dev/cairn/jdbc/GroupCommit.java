@@ -31,15 +31,17 @@ final class GroupCommit {
     private final ExecutionsTable executions;
     private final OperationsTable operations;
     private final CallbacksTable callbacks;
+    private final EventsTable events;
     /** Whether inserts carry the fence; if not, the rows are locked first ({@link Dialect#batchesInsertSelect}). */
     private final boolean fencedInserts;
 
     GroupCommit(Tx tx, ExecutionsTable executions, OperationsTable operations, CallbacksTable callbacks,
-                boolean fencedInserts) {
+                EventsTable events, boolean fencedInserts) {
         this.tx = tx;
         this.executions = executions;
         this.operations = operations;
         this.callbacks = callbacks;
+        this.events = events;
         this.fencedInserts = fencedInserts;
     }
 
@@ -71,7 +73,7 @@ final class GroupCommit {
         return tx.inTransaction("commit " + batch.size() + " checkpoint(s)", c -> {
             CommitOutcome[] outcomes = new CommitOutcome[batch.size()];
             for (List<Integer> round : rounds) {
-                new CommitRound(executions, operations, callbacks, fencedInserts, c, batch, round, outcomes).commit();
+                new CommitRound(executions, operations, callbacks, events, fencedInserts, c, batch, round, outcomes).commit();
             }
             return List.of(outcomes);
         });
@@ -86,7 +88,7 @@ final class GroupCommit {
         int statements = cp.operationInserts().size() + cp.operationUpdates().size() + cp.callbacks().size()
                 + (cp.transition() == null ? 0 : 1);
         return statements == 1 && cp.callbacks().isEmpty() && cp.children().isEmpty()
-                && cp.callbackTimeouts().isEmpty();
+                && cp.callbackTimeouts().isEmpty() && cp.events().isEmpty();
     }
 
     /**

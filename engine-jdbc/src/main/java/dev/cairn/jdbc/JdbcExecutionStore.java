@@ -78,11 +78,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
     private volatile StoreLimits limits;
 
     // What the store does is in package-private classes, by concern: the SQL of each table in ExecutionsTable,
-    // OperationsTable and CallbacksTable; the group commit in GroupCommit; transactions and their retries in Tx;
+    // OperationsTable, CallbacksTable and EventsTable; the group commit in GroupCommit; transactions and their retries in Tx;
     // column lists and the binding and reading of values in Rows. This class builds them and delegates to them.
     private final ExecutionsTable executions;
     private final OperationsTable operations;
     private final CallbacksTable callbacks;
+    private final EventsTable events;
     private final GroupCommit groupCommit;
     /**
      * Keeps lease renewals apart from group commits, which lock the same rows of the executions table: the rows
@@ -106,9 +107,10 @@ public final class JdbcExecutionStore implements ExecutionStore {
         this.schema = new Schema(dataSource, dialect, prefix);
         Tx tx = new Tx(dataSource, dialect);
         this.executions = new ExecutionsTable(tx, dialect, prefix);
-        this.callbacks = new CallbacksTable(tx, prefix, executions);
+        this.events = new EventsTable(tx, prefix);
+        this.callbacks = new CallbacksTable(tx, prefix, executions, events);
         this.operations = new OperationsTable(tx, prefix, executions, callbacks);
-        this.groupCommit = new GroupCommit(tx, executions, operations, callbacks,
+        this.groupCommit = new GroupCommit(tx, executions, operations, callbacks, events,
                 dialect.batchesInsertSelect());
         this.limits = dialect instanceof PostgresDialect ? new StoreLimits((1L << 30) - 1, false) : StoreLimits.NONE;
     }
@@ -435,6 +437,16 @@ public final class JdbcExecutionStore implements ExecutionStore {
     @Override
     public List<ExecutionRecord> listExecutions(ExecutionStatus status, int limit) {
         return executions.list(status, limit);
+    }
+
+    @Override
+    public List<dev.cairn.ExecutionSummary> listExecutions(dev.cairn.ExecutionQuery query) {
+        return executions.list(query);
+    }
+
+    @Override
+    public List<dev.cairn.spi.EventRecord> loadEvents(String executionId) {
+        return events.select(executionId);
     }
 
     /** Counts executions per status; every status is present, with 0 if there is none. */

@@ -36,11 +36,11 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
             JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
             s.initialize();
             s.initialize();
-            assertEquals(List.of(1, 2), versions(prefix));
+            assertEquals(List.of(1, 2, 3), versions(prefix));
             assertEquals(prefix, s.tablePrefix());
             assertTrue(s.createExecution(pending("e1")).created());
             s.close();
-            assertEquals(List.of(1, 2), versions(prefix), "the data source is still open after close()");
+            assertEquals(List.of(1, 2, 3), versions(prefix), "the data source is still open after close()");
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
@@ -54,7 +54,7 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
                 JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build().initialize();
                 return null;
             });
-            assertEquals(List.of(1, 2), versions(prefix));
+            assertEquals(List.of(1, 2, 3), versions(prefix));
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
@@ -154,10 +154,17 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
             }
             JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
             s.initialize();
-            assertEquals(List.of(1, 2), versions(prefix));
+            assertEquals(List.of(1, 2, 3), versions(prefix));
             CallbackRecord before = s.findCallback("cb-old").orElseThrow();
             assertEquals(CallbackStatus.PENDING, before.status());
             assertNull(before.resultType(), "a callback created before V2 has no recorded type");
+            assertEquals(List.of("old"), s.listExecutions(dev.cairn.ExecutionQuery.builder().function("fn")
+                    .statuses(ExecutionStatus.SUSPENDED).build()).stream().map(dev.cairn.ExecutionSummary::id).toList(),
+                    "an execution from before V3 is listed");
+            assertEquals(List.of(), s.loadEvents("old"), "no events were kept before V3");
+            assertEquals(CallbackUpdate.Outcome.APPLIED, s.heartbeatCallback("cb-old", t(3)).outcome());
+            assertEquals(List.of(dev.cairn.HistoryEventType.CALLBACK_HEARTBEAT),
+                    s.loadEvents("old").stream().map(dev.cairn.spi.EventRecord::type).toList());
             CallbackUpdate u = s.completeCallback(success("cb-old", "\"approved\"", t(5)));
             assertEquals(CallbackUpdate.Outcome.APPLIED, u.outcome());
             ExecutionRecord resumed = s.findExecution("old").orElseThrow();

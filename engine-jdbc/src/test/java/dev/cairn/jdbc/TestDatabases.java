@@ -18,7 +18,7 @@ public final class TestDatabases {
     public static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
     public static final String MARIADB_USER = "root";
 
-    private static final List<String> TABLES = List.of("callbacks", "operations", "executions", "schema_version");
+    private static final List<String> TABLES = List.of("events", "callbacks", "operations", "executions", "schema_version");
 
     private TestDatabases() {
     }
@@ -46,8 +46,8 @@ public final class TestDatabases {
 
     /** Deletes every row of the store's tables, keeping the schema. */
     public static void clearTables(DataSource ds, String prefix) {
-        run(ds, List.of("DELETE FROM " + prefix + "callbacks", "DELETE FROM " + prefix + "operations",
-                "DELETE FROM " + prefix + "executions"), false);
+        run(ds, List.of("DELETE FROM " + prefix + "events", "DELETE FROM " + prefix + "callbacks",
+                "DELETE FROM " + prefix + "operations", "DELETE FROM " + prefix + "executions"), false);
     }
 
     /** Drops the store's tables and the tests' own {@code extraTables} (suffixes of the prefix), those that exist. */

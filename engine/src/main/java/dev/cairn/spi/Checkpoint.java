@@ -8,7 +8,7 @@ import java.util.List;
  * <p>A store applies a checkpoint only if the execution row is still {@link dev.cairn.ExecutionStatus#RUNNING}
  * at {@code version}, with no cancel request pending. Then, in order: the operation inserts and updates, the
  * callback inserts, the callback timeouts, the executions this run invokes ({@code children}), and the transition
- * (if any).
+ * (if any). Its {@code events} are appended when its writes are applied ({@link #eventsApplied}).
  *
  * @param executionId     the execution
  * @param version         the version the run holds
@@ -24,6 +24,7 @@ import java.util.List;
  *                        its execution cannot start children
  * @param callbackTimeouts callbacks of this execution that the run found past their deadline, to be timed out
  *                        (see {@link CallbackTimeout}): a run that lost its execution times out nothing
+ * @param events          history events to append with the checkpoint ({@link EventRecord}), in order
  */
 public record Checkpoint(
         String executionId,
@@ -34,14 +35,23 @@ public record Checkpoint(
         Transition transition,
         java.time.Instant now,
         List<NewExecution> children,
-        List<CallbackTimeout> callbackTimeouts) {
+        List<CallbackTimeout> callbackTimeouts,
+        List<EventRecord> events) {
+
+    /** A checkpoint that records no history event. */
+    public Checkpoint(String executionId, long version, List<OperationRecord> operationInserts,
+            List<OperationRecord> operationUpdates, List<CallbackRecord> callbacks, Transition transition,
+            java.time.Instant now, List<NewExecution> children, List<CallbackTimeout> callbackTimeouts) {
+        this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, children,
+                callbackTimeouts, List.of());
+    }
 
     /** A checkpoint that times out no callback. */
     public Checkpoint(String executionId, long version, List<OperationRecord> operationInserts,
             List<OperationRecord> operationUpdates, List<CallbackRecord> callbacks, Transition transition,
             java.time.Instant now, List<NewExecution> children) {
         this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, children,
-                List.of());
+                List.of(), List.of());
     }
 
     /** A checkpoint that invokes no execution. */
@@ -49,7 +59,7 @@ public record Checkpoint(
             List<OperationRecord> operationUpdates, List<CallbackRecord> callbacks, Transition transition,
             java.time.Instant now) {
         this(executionId, version, operationInserts, operationUpdates, callbacks, transition, now, List.of(),
-                List.of());
+                List.of(), List.of());
     }
 
     /**
@@ -65,6 +75,10 @@ public record Checkpoint(
         callbacks = List.copyOf(callbacks);
         children = List.copyOf(children);
         callbackTimeouts = List.copyOf(callbackTimeouts);
+        events = List.copyOf(events);
+        for (EventRecord event : events) {
+            requireOwn(executionId, event.executionId(), "event " + event.type());
+        }
         for (OperationRecord op : operationInserts) {
             requireOwn(executionId, op.executionId(), "operation " + op.operationId());
         }
@@ -84,6 +98,21 @@ public record Checkpoint(
                 || transition.status() == dev.cairn.ExecutionStatus.RUNNING)) {
             throw new IllegalArgumentException("not a transition out of RUNNING: " + transition.status());
         }
+    }
+
+    /**
+     * The events a store appends once it has decided this checkpoint's outcome: all of them when it is
+     * {@link CommitOutcome#APPLIED}; when it is {@link CommitOutcome#SIGNALLED} (its writes applied, its suspension
+     * not), all but {@link dev.cairn.HistoryEventType#EXECUTION_SUSPENDED}; none otherwise.
+     */
+    public List<EventRecord> eventsApplied(CommitOutcome outcome) {
+        if (events.isEmpty() || outcome == CommitOutcome.APPLIED) {
+            return outcome == CommitOutcome.APPLIED ? events : List.of();
+        }
+        if (outcome != CommitOutcome.SIGNALLED) {
+            return List.of();
+        }
+        return events.stream().filter(e -> e.type() != dev.cairn.HistoryEventType.EXECUTION_SUSPENDED).toList();
     }
 
     private static void requireOwn(String executionId, String owner, String what) {

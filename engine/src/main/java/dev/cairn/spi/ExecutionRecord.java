@@ -59,6 +59,12 @@ public record ExecutionRecord(
                 version, signals, cancelReason, timeoutAt, null);
     }
 
+    /** What a list of executions shows of this one. */
+    public dev.cairn.ExecutionSummary summary() {
+        return new dev.cairn.ExecutionSummary(id, name, function, status, createdAt, endedAt, wakeAt, parentId,
+                error == null ? null : error.type());
+    }
+
     /**
      * A builder of a record from scratch: every component {@code null} or 0 until set.
      *

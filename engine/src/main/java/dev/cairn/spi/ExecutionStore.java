@@ -163,7 +163,8 @@ public interface ExecutionStore extends AutoCloseable {
 
     /**
      * Applies a group of checkpoints, from different executions, in one transaction where the store has them.
-     * Each checkpoint is fenced on its own (see {@link Checkpoint}); a fenced one does not stop the others.
+     * Each checkpoint is fenced on its own (see {@link Checkpoint}); a fenced one does not stop the others. The
+     * events of each ({@link Checkpoint#eventsApplied}) are appended in the same transaction.
      *
      * @return the outcome for each checkpoint, keyed by the checkpoint's position in {@code batch}
      * @throws WriteRejectedException if the database refused what one of the checkpoints contains; nothing of the
@@ -218,8 +219,9 @@ public interface ExecutionStore extends AutoCloseable {
     }
 
     /**
-     * Moves a PENDING callback's heartbeat deadline to {@code now + heartbeatTimeout}. A callback already past its
-     * deadline is timed out instead, as {@link #completeCallback} does.
+     * Moves a PENDING callback's heartbeat deadline to {@code now + heartbeatTimeout}, and appends a
+     * {@link dev.cairn.HistoryEventType#CALLBACK_HEARTBEAT} event ({@link EventRecord}) where the store keeps events.
+     * A callback already past its deadline is timed out instead, as {@link #completeCallback} does.
      */
     CallbackUpdate heartbeatCallback(String callbackId, Instant now);
 
@@ -247,6 +249,30 @@ public interface ExecutionStore extends AutoCloseable {
      * @param limit  at most this many
      */
     List<ExecutionRecord> listExecutions(dev.cairn.ExecutionStatus status, int limit);
+
+    /**
+     * Lists the executions that pass {@code query}'s filters and come after its position, newest first (by
+     * creation time, then by id, both descending), at most {@code query.limit() + 1} of them: the one past the
+     * limit tells the caller that another page follows. A store that holds many executions should override the
+     * default, which reads every execution, with an indexed query.
+     */
+    default List<dev.cairn.ExecutionSummary> listExecutions(dev.cairn.ExecutionQuery query) {
+        return listExecutions(null, Integer.MAX_VALUE).stream()
+                .map(ExecutionRecord::summary)
+                .filter(e -> query.matches(e) && query.isAfterPosition(e))
+                .sorted(StoreRules.NEWEST_FIRST)
+                .limit(query.limit() + 1L)
+                .toList();
+    }
+
+    /**
+     * The history events appended for an execution ({@link EventRecord}), in the order they were appended. A store
+     * that keeps none returns none (the default): its executions' histories then show each operation's first start
+     * and its end, but not its retried attempts, its heartbeats or its pauses.
+     */
+    default List<EventRecord> loadEvents(String executionId) {
+        return List.of();
+    }
 
     /** Counts executions per status. */
     Map<dev.cairn.ExecutionStatus, Long> countByStatus();

@@ -24,6 +24,12 @@ public final class StoreRules {
     /** The reason recorded when a cancel request gives none. */
     public static final String DEFAULT_CANCEL_REASON = "cancelled";
 
+    /** The order of execution lists: newest first, by creation time and then by id, both descending. */
+    public static final java.util.Comparator<dev.cairn.ExecutionSummary> NEWEST_FIRST = java.util.Comparator
+            .comparing(dev.cairn.ExecutionSummary::createdAt)
+            .thenComparing(dev.cairn.ExecutionSummary::id)
+            .reversed();
+
     private StoreRules() {
     }
 
@@ -295,5 +301,11 @@ public final class StoreRules {
             return new CancelResult(CancelResult.Outcome.REQUESTED, ExecutionStatus.RUNNING);
         }
         return new CancelResult(CancelResult.Outcome.CANCELLED, ExecutionStatus.CANCELLED);
+    }
+
+    /** The {@link dev.cairn.HistoryEventType#CALLBACK_HEARTBEAT} event a store appends for a heartbeat at {@code now}. */
+    public static EventRecord heartbeat(CallbackRecord callback, Instant now) {
+        return new EventRecord(callback.executionId(), dev.cairn.HistoryEventType.CALLBACK_HEARTBEAT, now,
+                callback.operationId(), 0, null, null);
     }
 }

@@ -2,13 +2,16 @@ package dev.cairn.testing;
 
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionQuery;
 import dev.cairn.ExecutionStatus;
+import dev.cairn.ExecutionSummary;
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.CallbackUpdate;
 import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
+import dev.cairn.spi.EventRecord;
 import dev.cairn.spi.Claimant;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.DueExecution;
@@ -60,6 +63,8 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     /** Operations per execution, keyed by operation id. */
     private final Map<String, Map<String, OperationRecord>> operations = new HashMap<>();
     private final Map<String, CallbackRecord> callbacks = new HashMap<>();
+    /** The appended history events of each execution, in order. */
+    private final Map<String, List<EventRecord>> events = new HashMap<>();
     /** Callback ids per execution, in creation order. */
     private final Map<String, Set<String>> callbackIdsByExecution = new HashMap<>();
 
@@ -328,7 +333,11 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             try {
                 List<CommitOutcome> outcomes = new ArrayList<>(batch.size());
                 for (Checkpoint checkpoint : batch) {
-                    outcomes.add(apply(checkpoint, undo));
+                    CommitOutcome outcome = apply(checkpoint, undo);
+                    for (EventRecord event : checkpoint.eventsApplied(outcome)) {
+                        append(event, undo);
+                    }
+                    outcomes.add(outcome);
                 }
                 return List.copyOf(outcomes);
             } catch (RuntimeException | Error failure) {
@@ -339,6 +348,19 @@ public final class InMemoryExecutionStore implements ExecutionStore {
     }
 
 
+
+    private void append(EventRecord event, Undo undo) {
+        List<EventRecord> list = events.computeIfAbsent(event.executionId(), k -> new ArrayList<>());
+        list.add(event);
+        undo.add(() -> list.remove(list.size() - 1));
+    }
+
+    @Override
+    public List<EventRecord> loadEvents(String executionId) {
+        synchronized (lock) {
+            return List.copyOf(events.getOrDefault(executionId, List.of()));
+        }
+    }
 
     private CommitOutcome apply(Checkpoint cp, Undo undo) {
         ExecutionRecord e = executions.get(cp.executionId());
@@ -532,6 +554,7 @@ public final class InMemoryExecutionStore implements ExecutionStore {
             if (check != StoreRules.CallbackCheck.APPLY) {
                 return check.unchanged(callback, status);
             }
+            append(StoreRules.heartbeat(callback, now), new Undo());
             if (callback.heartbeatTimeout() == null) {
                 return new CallbackUpdate(CallbackUpdate.Outcome.APPLIED, callback, status);
             }
@@ -599,6 +622,19 @@ public final class InMemoryExecutionStore implements ExecutionStore {
                     .sorted(Comparator.comparing(ExecutionRecord::createdAt)
                             .thenComparing(ExecutionRecord::id).reversed())
                     .limit(Math.max(0, limit))
+                    .toList();
+        }
+    }
+
+    @Override
+    public List<ExecutionSummary> listExecutions(ExecutionQuery query) {
+        Objects.requireNonNull(query, "query");
+        synchronized (lock) {
+            return executions.values().stream()
+                    .map(ExecutionRecord::summary)
+                    .filter(e -> query.matches(e) && query.isAfterPosition(e))
+                    .sorted(StoreRules.NEWEST_FIRST)
+                    .limit(query.limit() + 1L)
                     .toList();
         }
     }

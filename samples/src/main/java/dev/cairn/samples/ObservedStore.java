@@ -245,6 +245,16 @@ final class ObservedStore implements ExecutionStore {
     }
 
     @Override
+    public List<dev.cairn.ExecutionSummary> listExecutions(dev.cairn.ExecutionQuery query) {
+        return delegate.listExecutions(query);
+    }
+
+    @Override
+    public List<dev.cairn.spi.EventRecord> loadEvents(String executionId) {
+        return delegate.loadEvents(executionId);
+    }
+
+    @Override
     public Map<ExecutionStatus, Long> countByStatus() {
         return delegate.countByStatus();
     }

@@ -2,6 +2,7 @@ package dev.cairn.internal.commit;
 
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackTimeout;
+import dev.cairn.spi.EventRecord;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
 import dev.cairn.spi.ExecutionRecord;
@@ -309,6 +310,7 @@ public final class CheckpointWriter {
         List<CallbackRecord> callbacks = new ArrayList<>();
         List<NewExecution> children = new ArrayList<>();
         List<CallbackTimeout> timeouts = new ArrayList<>();
+        List<EventRecord> events = new ArrayList<>();
         Transition transition = null;
         Instant now = null;
         for (Pending p : parts) {
@@ -326,6 +328,7 @@ public final class CheckpointWriter {
             callbacks.addAll(c.callbacks());
             children.addAll(c.children());
             timeouts.addAll(c.callbackTimeouts());
+            events.addAll(c.events());
             if (c.transition() != null) {
                 transition = c.transition();
             }
@@ -335,6 +338,6 @@ public final class CheckpointWriter {
         }
         Checkpoint first = parts.get(0).part;
         return new Checkpoint(first.executionId(), first.version(), List.copyOf(inserts.values()),
-                List.copyOf(updates.values()), callbacks, transition, now, children, timeouts);
+                List.copyOf(updates.values()), callbacks, transition, now, children, timeouts, events);
     }
 }

@@ -8,7 +8,12 @@ import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionAlreadyExistsException;
 import dev.cairn.ExecutionDescription;
 import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionPage;
+import dev.cairn.ExecutionQuery;
 import dev.cairn.ExecutionStatus;
+import dev.cairn.ExecutionSummary;
+import dev.cairn.HistoryEvent;
+import dev.cairn.HistoryOptions;
 import dev.cairn.SerializationException;
 import dev.cairn.StartOptions;
 import dev.cairn.TypeRef;
@@ -33,6 +38,8 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -82,6 +89,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     private final CallbackCompletions callbacks;
     private final Cancellations cancellations;
     private final Descriptions descriptions;
+    private final Histories historyReader;
     private final ExecutorService branchThreads;
     /** Where the bodies of steps with a timeout run, so that the run need not wait for a body that never returns. */
     private final ExecutorService stepBodies;
@@ -113,6 +121,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
         this.cancellations = new Cancellations(store, settings.clock(), histories, waiters::ended,
                 dispatcher::dispatch);
         this.descriptions = new Descriptions(store);
+        this.historyReader = new Histories(store);
         this.branchThreads = Executors.newCachedThreadPool(daemons("cairn-branch-" + nodeId + "-", new AtomicInteger()));
         this.stepBodies = Executors.newCachedThreadPool(daemons("cairn-step-" + nodeId + "-", new AtomicInteger()));
     }
@@ -348,6 +357,30 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     public ExecutionDescription describe(String executionId) {
         Objects.requireNonNull(executionId, "executionId");
         return descriptions.describe(executionId);
+    }
+
+    @Override
+    public ExecutionPage listExecutions(ExecutionQuery query) {
+        Objects.requireNonNull(query, "query");
+        List<ExecutionSummary> rows = store.listExecutions(query);
+        if (rows.size() <= query.limit()) {
+            return new ExecutionPage(rows, Optional.empty());
+        }
+        List<ExecutionSummary> page = rows.subList(0, query.limit());
+        ExecutionSummary last = page.get(page.size() - 1);
+        return new ExecutionPage(page, Optional.of(new ExecutionQuery.Position(last.createdAt(), last.id()).cursor()));
+    }
+
+    @Override
+    public Map<ExecutionStatus, Long> countByStatus() {
+        return store.countByStatus();
+    }
+
+    @Override
+    public List<HistoryEvent> history(String executionId, HistoryOptions options) {
+        Objects.requireNonNull(executionId, "executionId");
+        Objects.requireNonNull(options, "options");
+        return historyReader.history(executionId, options);
     }
 
     // ------------------------------------------------------------------ callbacks and cancel

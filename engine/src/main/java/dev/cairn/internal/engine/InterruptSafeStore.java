@@ -189,6 +189,16 @@ final class InterruptSafeStore implements ExecutionStore {
     }
 
     @Override
+    public List<dev.cairn.ExecutionSummary> listExecutions(dev.cairn.ExecutionQuery query) {
+        return call(() -> store.listExecutions(query));
+    }
+
+    @Override
+    public List<dev.cairn.spi.EventRecord> loadEvents(String executionId) {
+        return call(() -> store.loadEvents(executionId));
+    }
+
+    @Override
     public Map<ExecutionStatus, Long> countByStatus() {
         return call(store::countByStatus);
     }

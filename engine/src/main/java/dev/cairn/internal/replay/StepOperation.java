@@ -1,6 +1,7 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.ErrorInfo;
+import dev.cairn.HistoryEventType;
 import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
 import dev.cairn.StepContext;
@@ -87,6 +88,10 @@ final class StepOperation<T> extends DurableOperation<T> {
             Instant now = run.clockNow();
             if (startedAt == null) {
                 startedAt = now;
+            }
+            if (attempts > 1) {
+                // The first attempt's start is the row's; a later one's is kept as an event of the history.
+                run.event(HistoryEventType.STEP_STARTED, id, attempts, now, null, null);
             }
             if (config.semantics() == StepSemantics.AT_MOST_ONCE_PER_RETRY) {
                 ctx.write(s, List.of(record(OperationStatus.STARTED, attempts, null, null, null, startedAt, null)),
@@ -178,6 +183,7 @@ final class StepOperation<T> extends DurableOperation<T> {
             throw new StepFailedException(run.executionId(), id, name, attempts, info);
         }
         Instant retryAt = now.plus(decision.delay());
+        run.event(HistoryEventType.STEP_FAILED, id, attempts, now, retryAt, info);
         ctx.write(s, List.of(record(OperationStatus.RETRY_PENDING, attempts, null, info, retryAt, startedAt, null)),
                 List.of(), false);
         if (!decision.delay().isZero()) {

@@ -6,6 +6,7 @@ import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.EventRecord;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
@@ -37,6 +38,8 @@ public final class ExecutionRun {
     /** Set when the store refused one of this run's writes, awaited or not: the run ends the execution FAILED. */
     volatile WriteRejectedException rejected;
     volatile boolean finished;
+    /** History events that ride with the run's next checkpoint; guarded by this run. */
+    private final List<EventRecord> events = new java.util.ArrayList<>();
 
     public ExecutionRun(RunEnvironment env, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
         this.env = env;
@@ -45,6 +48,22 @@ public final class ExecutionRun {
         this.history = history;
         this.unvisited = new java.util.concurrent.ConcurrentSkipListSet<>();
         this.unvisited.addAll(history.operations.keySet());
+    }
+
+    /** Records a history event; it is written with the run's next checkpoint, or with how the run ends. */
+    public synchronized void event(dev.cairn.HistoryEventType type, String operationId, int attempt, Instant at,
+            Instant scheduledAt, dev.cairn.ErrorInfo error) {
+        events.add(new EventRecord(executionId(), type, at, operationId, attempt, scheduledAt, error));
+    }
+
+    /** The events recorded since the last checkpoint, which the caller writes. */
+    synchronized List<EventRecord> drainEvents() {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<EventRecord> drained = List.copyOf(events);
+        events.clear();
+        return drained;
     }
 
     public String executionId() {
@@ -253,7 +272,7 @@ public final class ExecutionRun {
             history.callbacksByOperation.put(cb.operationId(), cb);
         }
         return env.writer(executionId()).submit(new Checkpoint(executionId(), execution.version(), inserts, updates,
-                callbacks, null, clockNow(), children));
+                callbacks, null, clockNow(), children, List.of(), drainEvents()));
     }
 
     void awaitApplied(CompletableFuture<CommitOutcome> done) {

@@ -3,11 +3,14 @@ package dev.cairn.internal.run;
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
+import dev.cairn.HistoryEventType;
 import dev.cairn.SerializationException;
 import dev.cairn.internal.commit.CheckpointWriter;
 import dev.cairn.internal.replay.ReplayContext;
 import dev.cairn.spi.CallbackRecord;
+import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.CommitOutcome;
+import dev.cairn.spi.EventRecord;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.Transition;
 import dev.cairn.spi.WriteRejectedException;
@@ -60,9 +63,12 @@ public final class ExecutionRunner {
             retry(execution, "its history could not be loaded", e);
             return;
         }
+        // A claim of an execution that ran before (a pause, a takeover) is recorded with the run's first write.
+        boolean resumed = execution.version() > 1;
         try {
             while (true) {
-                RunEnd end = runOnce(execution, function, history);
+                RunEnd end = runOnce(execution, function, history, resumed);
+                resumed = false;
                 if (end != RunEnd.REPLAY) {
                     return;
                 }
@@ -79,14 +85,18 @@ public final class ExecutionRunner {
             log.error("execution {}: Cairn failed while running it; it is failed", execution.id(), e);
             histories.invalidate(execution.id());
             ErrorInfo error = safely(e, "Cairn failed while running execution " + execution.id() + ": " + e);
-            commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function);
+            commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function, List.of());
         }
     }
 
     private enum RunEnd { DONE, REPLAY }
 
-    private RunEnd runOnce(ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
+    private RunEnd runOnce(ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history,
+            boolean resumed) {
         ExecutionRun run = new ExecutionRun(env, execution, function, history);
+        if (resumed) {
+            run.event(HistoryEventType.EXECUTION_RESUMED, null, 0, env.clock().now(), null, null);
+        }
         if (execution.timeoutAt() != null && !env.clock().now().isBefore(execution.timeoutAt())) {
             return abandoned(run, RunAbandoned.Reason.TIMED_OUT);
         }
@@ -196,6 +206,7 @@ public final class ExecutionRunner {
     }
 
     private RunEnd suspend(ExecutionRun run, Instant wakeAt) {
+        run.event(HistoryEventType.EXECUTION_SUSPENDED, null, 0, env.clock().now(), wakeAt, null);
         CommitOutcome outcome = commit(run, Transition.suspend(wakeAt, run.execution.signals()));
         if (outcome == null) {
             return RunEnd.DONE;
@@ -223,13 +234,14 @@ public final class ExecutionRunner {
 
     private RunEnd end(ExecutionRun run, Transition transition) {
         histories.invalidate(run.execution.id());
-        commitEnd(run.execution, transition, run.function);
+        commitEnd(run.execution, transition, run.function, run.drainEvents());
         return RunEnd.DONE;
     }
 
-    /** Writes how an execution ended, and tells whoever waits for it. */
-    private void commitEnd(ExecutionRecord e, Transition transition, RegisteredFunction function) {
-        CommitOutcome outcome = write(e, transition);
+    /** Writes how an execution ended, with the run's last events, and tells whoever waits for it. */
+    private void commitEnd(ExecutionRecord e, Transition transition, RegisteredFunction function,
+            List<EventRecord> events) {
+        CommitOutcome outcome = write(e, transition, events);
         if (outcome == CommitOutcome.APPLIED || outcome == CommitOutcome.CANCELLED) {
             if (transition.status() == ExecutionStatus.FAILED && outcome == CommitOutcome.APPLIED) {
                 log.info("execution {} ({}) failed: {}", e.id(), function.name(), transition.error().summary());
@@ -267,14 +279,17 @@ public final class ExecutionRunner {
         return RunEnd.DONE;
     }
 
-    /** Writes the run's end; null if it could not be written (the execution is then claimed again later). */
+    /**
+     * Writes the run's end, with the events it recorded since its last checkpoint; null if it could not be written
+     * (the execution is then claimed again later).
+     */
     private CommitOutcome commit(ExecutionRun run, Transition transition) {
-        return write(run.execution, transition);
+        return write(run.execution, transition, run.drainEvents());
     }
 
-    private CommitOutcome write(ExecutionRecord execution, Transition transition) {
+    private CommitOutcome write(ExecutionRecord execution, Transition transition, List<EventRecord> events) {
         try {
-            return submit(execution, transition);
+            return submit(execution, transition, events);
         } catch (CompletionException | IllegalStateException e) {
             if (env.isClosing()) {
                 return null;
@@ -285,7 +300,7 @@ public final class ExecutionRunner {
                         rejected.getMessage());
                 return write(execution, Transition.end(ExecutionStatus.FAILED, ErrorInfo.of(
                         SerializationException.class.getName(), "the end of execution " + execution.id()
-                                + " was refused by the store: " + rejected.getMessage())));
+                                + " was refused by the store: " + rejected.getMessage())), events);
             }
             histories.invalidate(execution.id());
             retry(execution, "the end of its run could not be recorded", e.getCause() != null ? e.getCause() : e);
@@ -293,10 +308,10 @@ public final class ExecutionRunner {
         }
     }
 
-    private CommitOutcome submit(ExecutionRecord execution, Transition transition) {
+    private CommitOutcome submit(ExecutionRecord execution, Transition transition, List<EventRecord> events) {
         CheckpointWriter writer = env.writer(execution.id());
-        return writer.await(writer.submit(execution.id(), execution.version(), List.of(), List.of(), List.of(),
-                transition, env.clock().now()));
+        return writer.await(writer.submit(new Checkpoint(execution.id(), execution.version(), List.of(), List.of(),
+                List.of(), transition, env.clock().now(), List.of(), List.of(), events)));
     }
 
     /** The run stopped on a store failure: the execution is claimed again after a delay. */
@@ -315,7 +330,7 @@ public final class ExecutionRunner {
                 + " registered starts, or it is registered with DurableEngine.register";
         log.warn("execution {} parked: {}", execution.id(), message);
         try {
-            submit(execution, Transition.park(ErrorInfo.of("dev.cairn.UnknownFunctionException", message)));
+            submit(execution, Transition.park(ErrorInfo.of("dev.cairn.UnknownFunctionException", message)), List.of());
         } catch (CompletionException | IllegalStateException e) {
             retry(execution, "it could not be parked", e.getCause() != null ? e.getCause() : e);
         }

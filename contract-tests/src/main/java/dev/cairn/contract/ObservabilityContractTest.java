@@ -1,0 +1,381 @@
+package dev.cairn.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.DurableCallback;
+import dev.cairn.DurableEngine;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionPage;
+import dev.cairn.ExecutionQuery;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.ExecutionSummary;
+import dev.cairn.HistoryEvent;
+import dev.cairn.HistoryEventType;
+import dev.cairn.HistoryOptions;
+import dev.cairn.StartOptions;
+import dev.cairn.StepFailedException;
+import dev.cairn.UnknownExecutionException;
+import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.RetryStrategies;
+import dev.cairn.config.StepConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeing executions: {@link DurableEngine#listExecutions} with its filters and cursors, {@link
+ * DurableEngine#countByStatus} and {@link DurableEngine#history}, run against every store.
+ */
+public abstract class ObservabilityContractTest extends EngineContractSupport {
+
+    /** For subclasses, one per store. */
+    protected ObservabilityContractTest() {
+    }
+
+    private DurableEngine engineWithEcho() {
+        return started(builder()
+                .register("echo", String.class, String.class, (in, ctx) -> ctx.step("s", String.class, s -> in))
+                .register("other", String.class, String.class, (in, ctx) -> in));
+    }
+
+    private static List<String> ids(List<ExecutionSummary> items) {
+        return items.stream().map(ExecutionSummary::id).toList();
+    }
+
+    // ================================================================== listing
+
+    @Test
+    void pagesAreNewestFirstAndFollowEachOtherByCursorWithoutSkippingOrRepeatingWhileExecutionsStart() {
+        DurableEngine engine = engineWithEcho();
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            if (i % 3 == 0) {
+                clock.advance(Duration.ofMillis(5)); // some share a creation time, some do not
+            }
+            started.add(start(engine, "echo", "e" + i, String.class).executionId());
+        }
+        List<String> expected = engine.listExecutions(ExecutionQuery.builder().limit(1000).build()).items().stream()
+                .map(ExecutionSummary::id).toList();
+        assertEquals(Set.copyOf(started), Set.copyOf(expected));
+        List<ExecutionSummary> all = engine.listExecutions(ExecutionQuery.builder().limit(1000).build()).items();
+        for (int i = 1; i < all.size(); i++) {
+            ExecutionSummary newer = all.get(i - 1);
+            ExecutionSummary older = all.get(i);
+            assertTrue(newer.createdAt().isAfter(older.createdAt()) || (newer.createdAt().equals(older.createdAt())
+                    && newer.id().compareTo(older.id()) > 0), "newest first: " + newer + " before " + older);
+        }
+
+        List<String> paged = new ArrayList<>();
+        ExecutionPage page = engine.listExecutions(ExecutionQuery.builder().limit(5).build());
+        int pages = 1;
+        while (true) {
+            assertTrue(page.items().size() <= 5);
+            paged.addAll(ids(page.items()));
+            // Executions started while paging are newer than every page already read: none shows up later.
+            clock.advance(Duration.ofMillis(1));
+            start(engine, "echo", "late", String.class);
+            if (page.nextCursor().isEmpty()) {
+                break;
+            }
+            page = engine.listExecutions(ExecutionQuery.builder().limit(5).after(page.nextCursor().get()).build());
+            pages++;
+        }
+        assertEquals(expected, paged, "every execution once, in order");
+        assertEquals(5, pages);
+    }
+
+    @Test
+    void everyFilterNarrowsTheListAndTheyCombine() {
+        AtomicReference<String> parent = new AtomicReference<>();
+        DurableEngine engine = started(builder()
+                .register("echo", String.class, String.class, (in, ctx) -> ctx.step("s", String.class, s -> in))
+                .register("boom", String.class, String.class, (in, ctx) -> {
+                    throw new IllegalStateException("boom " + in);
+                })
+                .register("caller", String.class, String.class, (in, ctx) -> {
+                    parent.set(ctx.executionId());
+                    return ctx.invoke("child", "echo", in, dev.cairn.TypeRef.of(String.class));
+                }));
+        Instant t0 = clock.now();
+        ExecutionHandle<String> named = engine.startExecution("echo", "n", String.class, StartOptions.named("order-1"));
+        engine.startExecution("echo", "n", String.class, StartOptions.named("order-2")).result(RESULT_TIMEOUT);
+        engine.startExecution("echo", "n", String.class, StartOptions.named("order_3")).result(RESULT_TIMEOUT);
+        named.result(RESULT_TIMEOUT);
+        clock.advance(Duration.ofSeconds(10));
+        Instant t1 = clock.now();
+        ExecutionHandle<String> failed = start(engine, "boom", "x", String.class);
+        awaitStatus(engine, failed.executionId(), ExecutionStatus.FAILED);
+        ExecutionHandle<String> caller = start(engine, "caller", "c", String.class);
+        assertEquals("c", caller.result(RESULT_TIMEOUT));
+
+        assertEquals(Set.of(failed.executionId()), Set.copyOf(ids(engine.listExecutions(ExecutionQuery.builder()
+                .function("boom").build()).items())));
+        ExecutionSummary boom = engine.listExecutions(ExecutionQuery.builder().statuses(EnumSet.of(ExecutionStatus.FAILED))
+                .build()).items().get(0);
+        assertEquals(failed.executionId(), boom.id());
+        assertEquals(IllegalStateException.class.getName(), boom.errorType());
+        assertNotNull(boom.endedAt());
+        assertEquals(3, engine.listExecutions(ExecutionQuery.builder().namePrefix("order").build()).items().size());
+        // The prefix is matched literally: '_' is no wildcard.
+        assertEquals(List.of("order_3"), engine.listExecutions(ExecutionQuery.builder().namePrefix("order_").build())
+                .items().stream().map(ExecutionSummary::name).toList());
+        assertEquals(3, engine.listExecutions(ExecutionQuery.builder().createdBefore(t1).build()).items().size());
+        assertEquals(3, engine.listExecutions(ExecutionQuery.builder().createdAfter(t1).build()).items().size(),
+                "boom, caller and its child");
+        List<ExecutionSummary> children = engine.listExecutions(ExecutionQuery.builder().parentId(parent.get()).build())
+                .items();
+        assertEquals(1, children.size());
+        assertEquals(parent.get(), children.get(0).parentId());
+        assertEquals(List.of(children.get(0).id()), ids(engine.listExecutions(ExecutionQuery.builder().function("echo")
+                .createdAfter(t0.plusSeconds(1)).statuses(ExecutionStatus.SUCCEEDED, ExecutionStatus.RUNNING).build())
+                .items()));
+        assertEquals(5, engine.listExecutions(ExecutionQuery.builder()
+                .statuses(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED).limit(5).build()).items().size());
+        assertEquals(6, engine.listExecutions(ExecutionQuery.builder()
+                .statuses(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED).build()).items().size());
+        assertTrue(engine.listExecutions(ExecutionQuery.builder().function("nobody").build()).items().isEmpty());
+
+        Map<ExecutionStatus, Long> counts = engine.countByStatus();
+        assertEquals(5L, counts.get(ExecutionStatus.SUCCEEDED));
+        assertEquals(1L, counts.get(ExecutionStatus.FAILED));
+        assertEquals(0L, counts.get(ExecutionStatus.SUSPENDED));
+    }
+
+    @Test
+    void severalStatusesAreMergedNewestFirstAcrossPages() {
+        DurableEngine engine = started(builder()
+                .register("echo", String.class, String.class, (in, ctx) -> in)
+                .register("sleeper", String.class, String.class, (in, ctx) -> {
+                    ctx.wait("nap", Duration.ofDays(1));
+                    return in;
+                }));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            clock.advance(Duration.ofMillis(1));
+            ExecutionHandle<String> h = start(engine, i % 2 == 0 ? "echo" : "sleeper", "x" + i, String.class);
+            awaitStatus(engine, h.executionId(), i % 2 == 0 ? ExecutionStatus.SUCCEEDED : ExecutionStatus.SUSPENDED);
+            expected.add(0, h.executionId());
+        }
+        List<String> paged = new ArrayList<>();
+        ExecutionQuery.Builder query = ExecutionQuery.builder().statuses(ExecutionStatus.SUCCEEDED,
+                ExecutionStatus.SUSPENDED).limit(5);
+        ExecutionPage page = engine.listExecutions(query.build());
+        paged.addAll(ids(page.items()));
+        while (page.nextCursor().isPresent()) {
+            page = engine.listExecutions(query.after(page.nextCursor().get()).build());
+            paged.addAll(ids(page.items()));
+        }
+        assertEquals(expected, paged);
+    }
+
+    @Test
+    void badQueriesAreRefusedWithAMessage() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecutionQuery.builder().limit(0).build())
+                .getMessage().contains("between 1 and 1000"));
+        assertThrows(IllegalArgumentException.class, () -> ExecutionQuery.builder().limit(1001).build());
+        assertEquals(1000, ExecutionQuery.builder().limit(1000).build().limit());
+        assertEquals(50, ExecutionQuery.all().limit());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecutionQuery.builder().after("not-a-cursor"))
+                .getMessage().contains("cursor"));
+        assertThrows(IllegalArgumentException.class, () -> ExecutionQuery.builder().statuses(Set.of()).build());
+        assertThrows(IllegalArgumentException.class, () -> ExecutionQuery.builder().function(" ").build());
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        assertThrows(IllegalArgumentException.class, () -> ExecutionQuery.builder().createdAfter(t).createdBefore(t)
+                .build());
+        String cursor = new ExecutionQuery.Position(t, "abc:def").cursor();
+        assertEquals(new ExecutionQuery.Position(t, "abc:def"), ExecutionQuery.Position.ofCursor(cursor));
+    }
+
+    // ================================================================== history
+
+    private static List<HistoryEventType> types(List<HistoryEvent> events) {
+        return events.stream().map(HistoryEvent::type).toList();
+    }
+
+    @Test
+    void historyShowsEveryAttemptOfARetriedStepAndEachPauseAndResumption() {
+        AtomicInteger calls = new AtomicInteger();
+        StepConfig retried = StepConfig.builder().retryStrategy(RetryStrategies.fixedDelay(5, Duration.ofSeconds(30)))
+                .build();
+        DurableEngine engine = started(builder().register("flaky", String.class, String.class, (in, ctx) ->
+                ctx.step("charge", String.class, s -> {
+                    if (calls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("declined " + s.attempt());
+                    }
+                    return "paid";
+                }, retried)));
+        Instant t0 = clock.now();
+        ExecutionHandle<String> h = start(engine, "flaky", "x", String.class);
+        for (int i = 0; i < 2; i++) {
+            awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+            clock.advance(Duration.ofSeconds(30));
+            int attempts = i + 2;
+            org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> calls.get() >= attempts);
+        }
+        assertEquals("paid", h.result(RESULT_TIMEOUT));
+
+        List<HistoryEvent> events = engine.history(h.executionId());
+        assertEquals(List.of(HistoryEventType.EXECUTION_STARTED,
+                HistoryEventType.STEP_STARTED, HistoryEventType.STEP_FAILED, HistoryEventType.EXECUTION_SUSPENDED,
+                HistoryEventType.EXECUTION_RESUMED,
+                HistoryEventType.STEP_STARTED, HistoryEventType.STEP_FAILED, HistoryEventType.EXECUTION_SUSPENDED,
+                HistoryEventType.EXECUTION_RESUMED,
+                HistoryEventType.STEP_STARTED, HistoryEventType.STEP_SUCCEEDED,
+                HistoryEventType.EXECUTION_SUCCEEDED), types(events));
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(i + 1, events.get(i).sequence());
+            if (i > 0) {
+                assertFalse(events.get(i).timestamp().isBefore(events.get(i - 1).timestamp()), "in time order");
+            }
+        }
+        List<HistoryEvent> steps = events.stream().filter(e -> "charge".equals(e.name())).toList();
+        assertEquals(List.of(1, 1, 2, 2, 3, 3), steps.stream().map(HistoryEvent::attempt).toList());
+        HistoryEvent firstFailure = steps.get(1);
+        assertEquals(IllegalStateException.class.getName(), firstFailure.error().type());
+        assertEquals("declined 1", firstFailure.error().message());
+        assertNull(firstFailure.error().stackTrace(), "no stack trace without data");
+        assertEquals(t0.plusSeconds(30), firstFailure.scheduledAt(), "when the next attempt is due");
+        assertEquals(t0, steps.get(0).timestamp());
+        assertEquals(t0.plusSeconds(30), steps.get(2).timestamp(), "the second attempt ran when it was due");
+        assertEquals(t0.plusSeconds(60), events.get(events.size() - 1).timestamp());
+        assertEquals(steps.get(0).operationId(), steps.get(5).operationId());
+        assertNull(events.get(3).operationId(), "a pause is an event of the execution");
+        assertEquals(t0.plusSeconds(30), events.get(3).scheduledAt());
+        assertNull(steps.get(5).payload(), "no payload without data");
+
+        List<HistoryEvent> withData = engine.history(h.executionId(), HistoryOptions.withData());
+        assertEquals(types(events), types(withData));
+        assertEquals("\"paid\"", withData.get(10).payload());
+        assertEquals("\"x\"", withData.get(0).payload(), "the input");
+        assertEquals("\"paid\"", withData.get(11).payload(), "the output");
+        assertNotNull(withData.get(2).error().stackTrace());
+
+        assertThrows(UnknownExecutionException.class, () -> engine.history("no-such-execution"));
+    }
+
+    @Test
+    void historyShowsWaitsCallbacksHeartbeatsContextsAndInvokesInTheOrderTheyHappened() {
+        AtomicReference<String> approval = new AtomicReference<>();
+        AtomicReference<String> rejected = new AtomicReference<>();
+        DurableEngine engine = started(builder()
+                .register("child", String.class, String.class, (in, ctx) -> in + "!")
+                .register("flow", String.class, String.class, (in, ctx) -> {
+                    ctx.wait("cool-off", Duration.ofMinutes(1));
+                    String prepared = ctx.runInChildContext("prepare", String.class, child ->
+                            child.step("inner", String.class, s -> "p"));
+                    DurableCallback<String> cb = ctx.createCallback("approval", String.class, CallbackConfig.builder()
+                            .timeout(Duration.ofHours(1)).heartbeatTimeout(Duration.ofMinutes(10)).build());
+                    approval.set(cb.id());
+                    String answer = cb.result();
+                    DurableCallback<String> second = ctx.createCallback("second-opinion", String.class);
+                    rejected.set(second.id());
+                    String verdict;
+                    try {
+                        verdict = second.result();
+                    } catch (dev.cairn.CallbackFailedException e) {
+                        verdict = "rejected";
+                    }
+                    String invoked = ctx.invoke("notify", "child", "n", dev.cairn.TypeRef.of(String.class));
+                    return prepared + answer + verdict + invoked;
+                }));
+        Instant t0 = clock.now();
+        ExecutionHandle<String> h = start(engine, "flow", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> approval.get() != null
+                && engine.describe(h.executionId()).status() == ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(5));
+        engine.heartbeatCallback(approval.get());
+        clock.advance(Duration.ofMinutes(5));
+        engine.heartbeatCallback(approval.get());
+        clock.advance(Duration.ofMinutes(1));
+        engine.completeCallback(approval.get(), "yes");
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> rejected.get() != null);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        engine.failCallback(rejected.get(), "Rejected", "no way");
+        assertEquals("pyesrejectedn!", h.result(RESULT_TIMEOUT));
+
+        List<HistoryEvent> events = engine.history(h.executionId());
+        List<HistoryEventType> ofOperations = events.stream().filter(e -> e.operationId() != null)
+                .map(HistoryEvent::type).toList();
+        assertEquals(List.of(HistoryEventType.WAIT_STARTED, HistoryEventType.WAIT_SUCCEEDED,
+                HistoryEventType.CONTEXT_STARTED, HistoryEventType.STEP_STARTED, HistoryEventType.STEP_SUCCEEDED,
+                HistoryEventType.CONTEXT_SUCCEEDED,
+                HistoryEventType.CALLBACK_STARTED, HistoryEventType.CALLBACK_HEARTBEAT,
+                HistoryEventType.CALLBACK_HEARTBEAT, HistoryEventType.CALLBACK_SUCCEEDED,
+                HistoryEventType.CALLBACK_STARTED, HistoryEventType.CALLBACK_FAILED,
+                HistoryEventType.INVOKE_STARTED, HistoryEventType.INVOKE_SUCCEEDED), ofOperations);
+        HistoryEvent wait = events.stream().filter(e -> e.type() == HistoryEventType.WAIT_STARTED).findFirst()
+                .orElseThrow();
+        assertEquals(t0, wait.timestamp());
+        assertEquals(t0.plusSeconds(60), wait.scheduledAt());
+        HistoryEvent inner = events.stream().filter(e -> "inner".equals(e.name())).findFirst().orElseThrow();
+        HistoryEvent prepare = events.stream().filter(e -> "prepare".equals(e.name())).findFirst().orElseThrow();
+        assertEquals(prepare.operationId(), inner.parentId());
+        HistoryEvent created = events.stream().filter(e -> e.type() == HistoryEventType.CALLBACK_STARTED).findFirst()
+                .orElseThrow();
+        assertEquals(approval.get(), created.callbackId());
+        assertEquals(Duration.ofHours(1), created.timeout());
+        assertEquals(Duration.ofMinutes(10), created.heartbeatTimeout());
+        List<HistoryEvent> beats = events.stream().filter(e -> e.type() == HistoryEventType.CALLBACK_HEARTBEAT)
+                .toList();
+        assertEquals(List.of(t0.plusSeconds(360), t0.plusSeconds(660)),
+                beats.stream().map(HistoryEvent::timestamp).toList());
+        assertEquals(approval.get(), beats.get(0).callbackId());
+        HistoryEvent failed = events.stream().filter(e -> e.type() == HistoryEventType.CALLBACK_FAILED).findFirst()
+                .orElseThrow();
+        assertEquals("Rejected", failed.error().type());
+        assertEquals("no way", failed.error().message());
+        assertTrue(types(events).contains(HistoryEventType.EXECUTION_SUSPENDED));
+        assertEquals(types(events).stream().filter(t -> t == HistoryEventType.EXECUTION_SUSPENDED).count(),
+                types(events).stream().filter(t -> t == HistoryEventType.EXECUTION_RESUMED).count(),
+                "every pause was followed by a resumption: " + types(events));
+        assertEquals(HistoryEventType.EXECUTION_SUCCEEDED, events.get(events.size() - 1).type());
+    }
+
+    @Test
+    void aStepThatFailsForGoodAndAWaitCutShortShowTheirEnds() {
+        DurableEngine engine = started(builder()
+                .register("fails", String.class, String.class, (in, ctx) -> ctx.step("bad", String.class, s -> {
+                    throw new IllegalArgumentException("no " + in);
+                }, NO_RETRY))
+                .register("waits", String.class, String.class, (in, ctx) -> {
+                    ctx.wait("forever", Duration.ofDays(30));
+                    return in;
+                }));
+        ExecutionHandle<String> failing = start(engine, "fails", "x", String.class);
+        awaitStatus(engine, failing.executionId(), ExecutionStatus.FAILED);
+        List<HistoryEvent> events = engine.history(failing.executionId(), HistoryOptions.withData());
+        assertEquals(List.of(HistoryEventType.EXECUTION_STARTED, HistoryEventType.STEP_STARTED,
+                HistoryEventType.STEP_FAILED, HistoryEventType.EXECUTION_FAILED), types(events));
+        assertEquals("no x", events.get(2).error().message());
+        assertNull(events.get(2).scheduledAt(), "no next attempt");
+        assertEquals(StepFailedException.class.getName(), events.get(3).error().type());
+        assertNotNull(events.get(3).error().stackTrace());
+
+        ExecutionHandle<String> waiting = start(engine, "waits", "y", String.class);
+        awaitStatus(engine, waiting.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1));
+        engine.cancel(waiting.executionId(), "not needed");
+        List<HistoryEventType> cancelled = types(engine.history(waiting.executionId()));
+        assertEquals(List.of(HistoryEventType.EXECUTION_STARTED, HistoryEventType.WAIT_STARTED,
+                HistoryEventType.EXECUTION_SUSPENDED, HistoryEventType.WAIT_CANCELLED,
+                HistoryEventType.EXECUTION_CANCELLED), cancelled);
+        Map<HistoryEventType, Long> byType = engine.history(waiting.executionId()).stream()
+                .collect(Collectors.groupingBy(HistoryEvent::type, Collectors.counting()));
+        assertEquals(1L, byType.get(HistoryEventType.WAIT_CANCELLED));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.cairn.jdbc;
+
+import dev.cairn.contract.ObservabilityContractTest;
+import dev.cairn.spi.ExecutionStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Listing and history on MariaDB at 127.0.0.1:3306. */
+class MariaDbObservabilityTest extends ObservabilityContractTest {
+
+    private static ServerStore server;
+
+    @BeforeAll
+    static void connect() {
+        server = ServerStore.mariaDb();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        server.close();
+    }
+
+    @Override
+    protected ExecutionStore openStore() {
+        return server.fresh();
+    }
+}
