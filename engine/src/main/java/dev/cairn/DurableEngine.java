@@ -188,6 +188,7 @@ public interface DurableEngine extends AutoCloseable {
         private Duration tick = Duration.ofMillis(50);
         private Duration shutdownGrace = Duration.ofSeconds(5);
         private int historyCacheSize = 10_000;
+        private final List<ExecutionListener> listeners = new ArrayList<>();
         private String nodeId;
 
         private Builder() {
@@ -352,6 +353,15 @@ public interface DurableEngine extends AutoCloseable {
         }
 
         /**
+         * Adds a listener, told what the engine does (see {@link ExecutionListener}); several may be added, and are
+         * called in the order they were.
+         */
+        public Builder listener(ExecutionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
          * Builds the engine; call {@link DurableEngine#start()} next.
          *
          * @throws IllegalStateException    if no store was given
@@ -364,7 +374,7 @@ public interface DurableEngine extends AutoCloseable {
             }
             return Engines.create(new EngineSettings(store, closeStore, List.copyOf(registrations), serializer, clock,
                     leaseClock, concurrency, maxPayloadBytes, leaseDuration, schedulerWindow, pollInterval, tick,
-                    shutdownGrace, historyCacheSize, nodeId));
+                    shutdownGrace, historyCacheSize, nodeId, List.copyOf(listeners)));
         }
 
         private static Duration positive(String name, Duration value) {

@@ -378,4 +378,145 @@ public abstract class ObservabilityContractTest extends EngineContractSupport {
                 .collect(Collectors.groupingBy(HistoryEvent::type, Collectors.counting()));
         assertEquals(1L, byType.get(HistoryEventType.WAIT_CANCELLED));
     }
+
+    // ================================================================== the listener
+
+    /** Writes down what it is told, one line per event. */
+    static final class Recorder implements dev.cairn.ExecutionListener {
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicInteger commits = new AtomicInteger();
+        final AtomicInteger committedCheckpoints = new AtomicInteger();
+
+        @Override
+        public void executionStarted(ExecutionEvent e) {
+            lines.add("started " + e.function() + " " + e.status());
+        }
+
+        @Override
+        public void executionResumed(ExecutionEvent e) {
+            lines.add("resumed " + e.function());
+        }
+
+        @Override
+        public void executionSuspended(ExecutionEvent e) {
+            lines.add("suspended until " + e.wakeAt());
+        }
+
+        @Override
+        public void executionEnded(ExecutionEvent e) {
+            lines.add("ended " + e.status() + (e.error() == null ? "" : " " + e.error().type()));
+        }
+
+        @Override
+        public void operationStarted(OperationEvent e) {
+            lines.add("op started " + e.name() + (e.replayed() ? " (replayed)" : ""));
+        }
+
+        @Override
+        public void operationEnded(OperationEvent e) {
+            lines.add("op ended " + e.name() + " " + e.status() + (e.replayed() ? " (replayed)" : ""));
+        }
+
+        @Override
+        public void stepAttemptStarted(StepAttemptEvent e) {
+            lines.add("attempt " + e.attempt() + " of " + e.name());
+        }
+
+        @Override
+        public void stepAttemptSucceeded(StepAttemptEvent e) {
+            lines.add("attempt " + e.attempt() + " of " + e.name() + " succeeded");
+        }
+
+        @Override
+        public void stepAttemptFailed(StepAttemptEvent e) {
+            lines.add("attempt " + e.attempt() + " of " + e.name() + " failed with " + e.error().getMessage()
+                    + ", next at " + e.nextAttemptAt());
+        }
+
+        @Override
+        public void checkpointBatchCommitted(CommitEvent e) {
+            commits.incrementAndGet();
+            committedCheckpoints.addAndGet(e.checkpoints());
+            if (e.latency().isNegative() || e.failed()) {
+                lines.add("bad commit " + e);
+            }
+        }
+    }
+
+    @Test
+    void aListenerIsToldOfEveryStartPauseResumptionEndOperationAndAttemptAndReplaysAreMarked() {
+        Recorder recorder = new Recorder();
+        AtomicInteger calls = new AtomicInteger();
+        StepConfig retried = StepConfig.builder().retryStrategy(RetryStrategies.fixedDelay(3, Duration.ofSeconds(10)))
+                .build();
+        DurableEngine engine = started(builder().listener(recorder).register("listened", String.class, String.class,
+                (in, ctx) -> {
+                    String a = ctx.step("a", String.class, s -> "a");
+                    String b = ctx.step("b", String.class, s -> {
+                        if (calls.incrementAndGet() == 1) {
+                            throw new IllegalStateException("first");
+                        }
+                        return "b";
+                    }, retried);
+                    return a + b;
+                }));
+        Instant t0 = clock.now();
+        ExecutionHandle<String> h = start(engine, "listened", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals("ab", h.result(RESULT_TIMEOUT));
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> recorder.lines.contains("ended SUCCEEDED"));
+
+        assertEquals(List.of("started listened RUNNING",
+                "op started a", "attempt 1 of a", "attempt 1 of a succeeded", "op ended a SUCCEEDED",
+                "op started b", "attempt 1 of b", "attempt 1 of b failed with first, next at " + t0.plusSeconds(10),
+                "suspended until " + t0.plusSeconds(10),
+                "resumed listened",
+                "op started a (replayed)", "op ended a SUCCEEDED (replayed)",
+                "op started b", "attempt 2 of b", "attempt 2 of b succeeded", "op ended b SUCCEEDED",
+                "ended SUCCEEDED"), recorder.lines);
+        assertTrue(recorder.commits.get() >= 3, "the step results and the ends were committed: " + recorder.commits);
+        assertTrue(recorder.committedCheckpoints.get() >= recorder.commits.get());
+    }
+
+    @Test
+    void aListenerThatThrowsIsLoggedAndNeverBreaksAnExecution() {
+        dev.cairn.ExecutionListener broken = new dev.cairn.ExecutionListener() {
+            @Override
+            public void executionStarted(ExecutionEvent event) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void operationStarted(OperationEvent event) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void operationEnded(OperationEvent event) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void stepAttemptStarted(StepAttemptEvent event) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void checkpointBatchCommitted(CommitEvent event) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void executionEnded(ExecutionEvent event) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        Recorder after = new Recorder();
+        DurableEngine engine = started(builder().listener(broken).listener(after).register("robust", String.class,
+                String.class, (in, ctx) -> ctx.step("s", String.class, s -> in + "!")));
+        assertEquals("x!", start(engine, "robust", "x", String.class).result(RESULT_TIMEOUT));
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> after.lines.contains("ended SUCCEEDED"));
+        assertTrue(after.lines.contains("op ended s SUCCEEDED"), "the next listener is still told: " + after.lines);
+    }
 }

@@ -73,8 +73,16 @@ public final class CheckpointWriter {
     private record PendingStart(NewExecution execution, CompletableFuture<ExecutionRecord> done) {
     }
 
+    private final dev.cairn.internal.Listeners listeners;
+
+    /** A writer that tells no listener. */
     public CheckpointWriter(ExecutionStore store, String nodeId) {
+        this(store, nodeId, dev.cairn.internal.Listeners.NONE);
+    }
+
+    public CheckpointWriter(ExecutionStore store, String nodeId, dev.cairn.internal.Listeners listeners) {
         this.store = store;
+        this.listeners = listeners;
         this.thread = new Thread(this::loop, "cairn-checkpoint-writer-" + nodeId);
         this.thread.setDaemon(true);
     }
@@ -252,6 +260,24 @@ public final class CheckpointWriter {
     }
 
     private void write(List<Pending> batch) {
+        if (!listeners.active()) {
+            commit(batch);
+            return;
+        }
+        long started = System.nanoTime();
+        boolean failed = true;
+        int size = batch.size();
+        try {
+            size = commit(batch);
+            failed = false;
+        } finally {
+            listeners.checkpointBatchCommitted(new dev.cairn.ExecutionListener.CommitEvent(size,
+                    java.time.Duration.ofNanos(System.nanoTime() - started), failed));
+        }
+    }
+
+    /** Commits a batch and completes its waiters. @return how many checkpoints it merged into */
+    private int commit(List<Pending> batch) {
         // Merge the parts of each (execution, version), keeping their order.
         Map<String, List<Pending>> byExecution = new LinkedHashMap<>();
         for (Pending p : batch) {
@@ -280,12 +306,13 @@ public final class CheckpointWriter {
                     }
                 }
             }
-            return;
+            return merged.size();
         }
         int i = 0;
         for (List<Pending> parts : byExecution.values()) {
             complete(parts, outcomes.get(i++));
         }
+        return merged.size();
     }
 
     private static void complete(List<Pending> parts, CommitOutcome outcome) {

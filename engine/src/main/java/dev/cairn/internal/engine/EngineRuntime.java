@@ -19,6 +19,7 @@ import dev.cairn.StartOptions;
 import dev.cairn.TypeRef;
 import dev.cairn.UnknownExecutionException;
 import dev.cairn.internal.ExecutionIds;
+import dev.cairn.internal.Listeners;
 import dev.cairn.internal.Payloads;
 import dev.cairn.internal.commit.CheckpointWriter;
 import dev.cairn.internal.run.ExecutionRunner;
@@ -93,19 +94,21 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     private final ExecutorService branchThreads;
     /** Where the bodies of steps with a timeout run, so that the run need not wait for a body that never returns. */
     private final ExecutorService stepBodies;
+    private final Listeners listeners;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
     EngineRuntime(EngineSettings settings) {
         this.settings = settings;
         this.store = new InterruptSafeStore(settings.store());
         this.payloads = new Payloads(settings.serializer(), settings.maxPayloadBytes());
+        this.listeners = new Listeners(settings.listeners());
         this.nodeId = settings.nodeId() != null ? settings.nodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
         for (Registration registration : settings.registrations()) {
             registry.add(registration);
         }
         this.writers = new CheckpointWriter[WRITERS];
         for (int i = 0; i < WRITERS; i++) {
-            writers[i] = new CheckpointWriter(store, nodeId + "-" + i);
+            writers[i] = new CheckpointWriter(store, nodeId + "-" + i, listeners);
         }
         this.histories = new HistoryCache(settings.historyCacheSize());
         this.delays = Executors.newSingleThreadScheduledExecutor(daemons("cairn-delays-" + nodeId, null));
@@ -425,6 +428,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     @Override
     public ExecutionStore store() {
         return store;
+    }
+
+    @Override
+    public Listeners listeners() {
+        return listeners;
     }
 
     @Override

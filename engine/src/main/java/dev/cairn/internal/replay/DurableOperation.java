@@ -1,6 +1,11 @@
 package dev.cairn.internal.replay;
 
+import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionListener;
+import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
+import dev.cairn.internal.Listeners;
+import java.time.Duration;
 import dev.cairn.internal.run.ExecutionRun;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.OperationRecord;
@@ -20,6 +25,9 @@ abstract class DurableOperation<T> {
     final String id;
     /** What was checkpointed under {@link #id}, validated; {@code null} the first time. */
     final OperationRecord recorded;
+    private final OperationType type;
+    private final String subType;
+    private final String name;
 
     DurableOperation(ReplayContext ctx, OperationType type, String subType, String name, String what) {
         this.ctx = ctx;
@@ -27,6 +35,9 @@ abstract class DurableOperation<T> {
         ReplayContext.Begun begun = ctx.begin(type, subType, name, what);
         this.id = begun.id();
         this.recorded = begun.recorded();
+        this.type = type;
+        this.subType = subType;
+        this.name = name;
     }
 
     /** Whether what was recorded is the operation's final outcome, to be replayed without running anything. */
@@ -36,7 +47,32 @@ abstract class DurableOperation<T> {
 
     /** Replays or starts the operation, in scope {@code s} (the context's, or one of its own when asynchronous). */
     final T run(Scope s) {
-        return isFinal() ? replay() : start(s);
+        Listeners listeners = run.env.listeners();
+        if (!listeners.active()) {
+            return isFinal() ? replay() : start(s);
+        }
+        boolean replayed = isFinal();
+        listeners.operationStarted(event(null, null, replayed, Duration.ZERO));
+        long started = System.nanoTime();
+        T value;
+        try {
+            value = replayed ? replay() : start(s);
+        } catch (RuntimeException | Error e) {
+            if (!ReplayContext.isControlFlow(e)) {
+                listeners.operationEnded(event(OperationStatus.FAILED, ErrorInfo.of(e), replayed,
+                        Duration.ofNanos(System.nanoTime() - started)));
+            }
+            throw e;
+        }
+        listeners.operationEnded(event(OperationStatus.SUCCEEDED, null, replayed,
+                Duration.ofNanos(System.nanoTime() - started)));
+        return value;
+    }
+
+    private ExecutionListener.OperationEvent event(OperationStatus status, ErrorInfo error, boolean replayed,
+            Duration elapsed) {
+        return new ExecutionListener.OperationEvent(run.executionId(), run.function.name(), id, ctx.parentId(), type,
+                subType, name, status, error, replayed, elapsed);
     }
 
     /** Returns (or throws) the recorded final outcome. */

@@ -177,6 +177,11 @@ public final class ReplayContext implements DurableContext {
         return run;
     }
 
+    /** The id of the context operation this context runs in, or null for the function's own. */
+    String parentId() {
+        return parentId;
+    }
+
     // ================================================================ operations
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionListener;
 import dev.cairn.HistoryEventType;
 import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
@@ -13,7 +14,9 @@ import dev.cairn.TypeRef;
 import dev.cairn.config.RetryDecision;
 import dev.cairn.config.StepConfig;
 import dev.cairn.config.StepSemantics;
+import dev.cairn.internal.Listeners;
 import dev.cairn.internal.run.Scope;
+import java.time.Duration;
 import dev.cairn.spi.OperationRecord;
 import java.time.Instant;
 import java.util.List;
@@ -99,10 +102,19 @@ final class StepOperation<T> extends DurableOperation<T> {
             }
             T value;
             s.activeStep = name;
+            Listeners listeners = run.env.listeners();
+            long attemptStarted = 0;
+            if (listeners.active()) {
+                listeners.stepAttemptStarted(attemptEvent(attempts, null, null, Duration.ZERO));
+                attemptStarted = System.nanoTime();
+            }
             try {
                 Attempt attempt = new Attempt(attempts);
                 value = config.timeout() == null ? body.apply(attempt) : applyWithTimeout(attempt);
             } catch (Throwable e) {
+                if (listeners.active() && !ReplayContext.isControlFlow(e)) {
+                    attemptFailed = attemptStarted;
+                }
                 s.activeStep = null;
                 if (ReplayContext.isControlFlow(e)) {
                     throw (Error) e;
@@ -116,11 +128,34 @@ final class StepOperation<T> extends DurableOperation<T> {
             } finally {
                 s.activeStep = null;
             }
+            if (listeners.active()) {
+                listeners.stepAttemptSucceeded(attemptEvent(attempts, null, null,
+                        Duration.ofNanos(System.nanoTime() - attemptStarted)));
+            }
             String data = run.payload(value, resultType.type(), "the result of step '" + name + "' (operation " + id
                     + ")");
             ctx.write(s, List.of(record(OperationStatus.SUCCEEDED, attempts, data, null, null, startedAt,
                     run.clockNow())), List.of(), true);
             return value;
+        }
+    }
+
+    /** When the attempt that just failed started ({@link System#nanoTime()}), for its listener event; 0 if none. */
+    private long attemptFailed;
+
+    private ExecutionListener.StepAttemptEvent attemptEvent(int attempt, Throwable error, Instant nextAttemptAt,
+            Duration elapsed) {
+        return new ExecutionListener.StepAttemptEvent(run.executionId(), run.function.name(), id, name, attempt, error,
+                nextAttemptAt, elapsed);
+    }
+
+    /** Tells the listeners that an attempt failed, and when the next one is due (null: none). */
+    private void reportFailure(int attempts, Throwable error, Instant retryAt) {
+        Listeners listeners = run.env.listeners();
+        if (listeners.active()) {
+            Duration elapsed = attemptFailed == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - attemptFailed);
+            attemptFailed = 0;
+            listeners.stepAttemptFailed(attemptEvent(attempts, error, retryAt, elapsed));
         }
     }
 
@@ -137,7 +172,7 @@ final class StepOperation<T> extends DurableOperation<T> {
      */
     private T applyWithTimeout(Attempt attempt) throws Throwable {
         Instant deadline = run.clockNow().plus(config.timeout());
-        Future<T> running = run.env.stepBodies().submit(() -> body.apply(attempt));
+        Future<T> running = run.env.stepBodies().submit(run.withMdcCall(() -> body.apply(attempt)));
         long slice = Math.max(1, run.env.tickMillis());
         try {
             while (true) {
@@ -178,12 +213,14 @@ final class StepOperation<T> extends DurableOperation<T> {
         }
         Instant now = run.clockNow();
         if (!decision.retry()) {
+            reportFailure(attempts, error, null);
             ctx.write(s, List.of(record(OperationStatus.FAILED, attempts, null, info, null, startedAt, now)), List.of(),
                     true);
             throw new StepFailedException(run.executionId(), id, name, attempts, info);
         }
         Instant retryAt = now.plus(decision.delay());
         run.event(HistoryEventType.STEP_FAILED, id, attempts, now, retryAt, info);
+        reportFailure(attempts, error, retryAt);
         ctx.write(s, List.of(record(OperationStatus.RETRY_PENDING, attempts, null, info, retryAt, startedAt, null)),
                 List.of(), false);
         if (!decision.delay().isZero()) {

@@ -41,7 +41,16 @@ public final class ExecutionRun {
     /** History events that ride with the run's next checkpoint; guarded by this run. */
     private final List<EventRecord> events = new java.util.ArrayList<>();
 
+    /** When the claim this run belongs to began ({@link System#nanoTime()}). */
+    final long claimedNanos;
+
     public ExecutionRun(RunEnvironment env, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
+        this(env, execution, function, history, System.nanoTime());
+    }
+
+    public ExecutionRun(RunEnvironment env, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history,
+            long claimedNanos) {
+        this.claimedNanos = claimedNanos;
         this.env = env;
         this.execution = execution;
         this.function = function;
@@ -64,6 +73,11 @@ public final class ExecutionRun {
         List<EventRecord> drained = List.copyOf(events);
         events.clear();
         return drained;
+    }
+
+    /** The real time since the claim this run belongs to began. */
+    java.time.Duration runTime() {
+        return java.time.Duration.ofNanos(System.nanoTime() - claimedNanos);
     }
 
     public String executionId() {
@@ -111,13 +125,48 @@ public final class ExecutionRun {
         }
         CompletableFuture<T> future;
         try {
-            future = CompletableFuture.supplyAsync(work, env.branchThreads());
+            future = CompletableFuture.supplyAsync(withMdc(work), env.branchThreads());
         } catch (RuntimeException e) {
             settled();
             throw e;
         }
         future.whenComplete((value, error) -> settled());
         return future;
+    }
+
+    /**
+     * {@code work} run with the MDC keys of this run set ({@link ExecutionRunner#MDC_EXECUTION_ID} and {@link
+     * ExecutionRunner#MDC_FUNCTION}), for user code that runs on another thread.
+     */
+    public <T> java.util.function.Supplier<T> withMdc(java.util.function.Supplier<T> work) {
+        String id = executionId();
+        String fn = function.name();
+        return () -> {
+            org.slf4j.MDC.put(ExecutionRunner.MDC_EXECUTION_ID, id);
+            org.slf4j.MDC.put(ExecutionRunner.MDC_FUNCTION, fn);
+            try {
+                return work.get();
+            } finally {
+                org.slf4j.MDC.remove(ExecutionRunner.MDC_EXECUTION_ID);
+                org.slf4j.MDC.remove(ExecutionRunner.MDC_FUNCTION);
+            }
+        };
+    }
+
+    /** {@code work} run with the MDC keys of this run set, as {@link #withMdc(java.util.function.Supplier)}. */
+    public <T> java.util.concurrent.Callable<T> withMdcCall(java.util.concurrent.Callable<T> work) {
+        String id = executionId();
+        String fn = function.name();
+        return () -> {
+            org.slf4j.MDC.put(ExecutionRunner.MDC_EXECUTION_ID, id);
+            org.slf4j.MDC.put(ExecutionRunner.MDC_FUNCTION, fn);
+            try {
+                return work.call();
+            } finally {
+                org.slf4j.MDC.remove(ExecutionRunner.MDC_EXECUTION_ID);
+                org.slf4j.MDC.remove(ExecutionRunner.MDC_FUNCTION);
+            }
+        };
     }
 
     private void settled() {

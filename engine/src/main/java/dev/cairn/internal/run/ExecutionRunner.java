@@ -2,9 +2,11 @@ package dev.cairn.internal.run;
 
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionListener;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.HistoryEventType;
 import dev.cairn.SerializationException;
+import dev.cairn.internal.Listeners;
 import dev.cairn.internal.commit.CheckpointWriter;
 import dev.cairn.internal.replay.ReplayContext;
 import dev.cairn.spi.CallbackRecord;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs a claimed execution: replays its function against its history until the function returns, fails or
@@ -37,6 +40,12 @@ import org.slf4j.LoggerFactory;
 public final class ExecutionRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionRunner.class);
+
+    /** The SLF4J MDC key that holds the execution id while user code runs. */
+    public static final String MDC_EXECUTION_ID = "cairn.executionId";
+
+    /** The SLF4J MDC key that holds the function's name while user code runs. */
+    public static final String MDC_FUNCTION = "cairn.function";
 
     /** How long a run that stopped on a store failure waits before its execution is claimed again. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -65,9 +74,20 @@ public final class ExecutionRunner {
         }
         // A claim of an execution that ran before (a pause, a takeover) is recorded with the run's first write.
         boolean resumed = execution.version() > 1;
+        Listeners listeners = env.listeners();
+        long claimed = System.nanoTime();
+        if (listeners.active()) {
+            ExecutionListener.ExecutionEvent began = new ExecutionListener.ExecutionEvent(execution.id(),
+                    execution.function(), ExecutionStatus.RUNNING, env.clock().now(), null, null, Duration.ZERO);
+            if (resumed) {
+                listeners.executionResumed(began);
+            } else {
+                listeners.executionStarted(began);
+            }
+        }
         try {
             while (true) {
-                RunEnd end = runOnce(execution, function, history, resumed);
+                RunEnd end = runOnce(execution, function, history, resumed, claimed);
                 resumed = false;
                 if (end != RunEnd.REPLAY) {
                     return;
@@ -85,15 +105,15 @@ public final class ExecutionRunner {
             log.error("execution {}: Cairn failed while running it; it is failed", execution.id(), e);
             histories.invalidate(execution.id());
             ErrorInfo error = safely(e, "Cairn failed while running execution " + execution.id() + ": " + e);
-            commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function, List.of());
+            commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function, List.of(), claimed);
         }
     }
 
     private enum RunEnd { DONE, REPLAY }
 
     private RunEnd runOnce(ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history,
-            boolean resumed) {
-        ExecutionRun run = new ExecutionRun(env, execution, function, history);
+            boolean resumed, long claimed) {
+        ExecutionRun run = new ExecutionRun(env, execution, function, history, claimed);
         if (resumed) {
             run.event(HistoryEventType.EXECUTION_RESUMED, null, 0, env.clock().now(), null, null);
         }
@@ -115,11 +135,15 @@ public final class ExecutionRunner {
         ReplayContext ctx = new ReplayContext(run, run.rootScope, null);
         Object output = null;
         Throwable failure = null;
+        MDC.put(MDC_EXECUTION_ID, execution.id());
+        MDC.put(MDC_FUNCTION, function.name());
         try {
             output = function.function().handle(input, ctx);
         } catch (Throwable t) {
             failure = t;
         } finally {
+            MDC.remove(MDC_EXECUTION_ID);
+            MDC.remove(MDC_FUNCTION);
             // Work the function started on other threads settles before the run ends, so that nothing is still
             // running (and checkpointing) once the run has suspended or ended.
             run.awaitAsyncWork();
@@ -215,6 +239,11 @@ public final class ExecutionRunner {
             case APPLIED -> {
                 histories.put(run.execution.id(), run.history);
                 env.scheduled(run.execution.id(), wakeAt);
+                if (env.listeners().active()) {
+                    env.listeners().executionSuspended(new ExecutionListener.ExecutionEvent(run.execution.id(),
+                            run.function.name(), ExecutionStatus.SUSPENDED, env.clock().now(), wakeAt, null,
+                            run.runTime()));
+                }
                 return RunEnd.DONE;
             }
             case SIGNALLED -> {
@@ -234,15 +263,21 @@ public final class ExecutionRunner {
 
     private RunEnd end(ExecutionRun run, Transition transition) {
         histories.invalidate(run.execution.id());
-        commitEnd(run.execution, transition, run.function, run.drainEvents());
+        commitEnd(run.execution, transition, run.function, run.drainEvents(), run.claimedNanos);
         return RunEnd.DONE;
     }
 
     /** Writes how an execution ended, with the run's last events, and tells whoever waits for it. */
     private void commitEnd(ExecutionRecord e, Transition transition, RegisteredFunction function,
-            List<EventRecord> events) {
+            List<EventRecord> events, long claimed) {
         CommitOutcome outcome = write(e, transition, events);
         if (outcome == CommitOutcome.APPLIED || outcome == CommitOutcome.CANCELLED) {
+            if (env.listeners().active()) {
+                boolean cancelled = outcome == CommitOutcome.CANCELLED;
+                env.listeners().executionEnded(new ExecutionListener.ExecutionEvent(e.id(), e.function(),
+                        cancelled ? ExecutionStatus.CANCELLED : transition.status(), env.clock().now(), null,
+                        cancelled ? null : transition.error(), Duration.ofNanos(System.nanoTime() - claimed)));
+            }
             if (transition.status() == ExecutionStatus.FAILED && outcome == CommitOutcome.APPLIED) {
                 log.info("execution {} ({}) failed: {}", e.id(), function.name(), transition.error().summary());
             }
@@ -265,6 +300,11 @@ public final class ExecutionRunner {
         switch (reason) {
             case CANCELLED -> {
                 env.ended(run.execution.id());
+                if (env.listeners().active()) {
+                    env.listeners().executionEnded(new ExecutionListener.ExecutionEvent(run.execution.id(),
+                            run.function.name(), ExecutionStatus.CANCELLED, env.clock().now(), null, null,
+                            run.runTime()));
+                }
                 if (run.execution.parentId() != null) {
                     env.dispatch(run.execution.parentId());
                 }

@@ -40,6 +40,9 @@ public interface RunEnvironment {
     /** This node's id. */
     String nodeId();
 
+    /** Who is told what runs do. */
+    dev.cairn.internal.Listeners listeners();
+
     /** Threads for branches, map items and asynchronous operations. */
     Executor branchThreads();
 

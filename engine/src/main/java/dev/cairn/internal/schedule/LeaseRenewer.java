@@ -25,10 +25,12 @@ final class LeaseRenewer {
     private final Duration lease;
     private final Supplier<Set<String>> held;
     private final Predicate<String> dispatch;
+    private final dev.cairn.internal.Listeners listeners;
     private Instant lastRenewal;
 
     LeaseRenewer(ExecutionStore store, String nodeId, Duration lease, Supplier<Set<String>> held,
-            Predicate<String> dispatch) {
+            Predicate<String> dispatch, dev.cairn.internal.Listeners listeners) {
+        this.listeners = listeners;
         this.store = store;
         this.nodeId = nodeId;
         this.lease = lease;
@@ -57,6 +59,7 @@ final class LeaseRenewer {
         for (String id : store.findExpiredLeases(leaseNow, BATCH)) {
             if (dispatch.test(id)) {
                 log.info("execution {}: its owner's lease ran out; taking it over", id);
+                listeners.leaseTakenOver(id);
             }
         }
     }

@@ -69,6 +69,9 @@ public final class Scheduler {
 
         /** This node's id. */
         String nodeId();
+
+        /** Who is told that this node takes over an execution. */
+        dev.cairn.internal.Listeners listeners();
     }
 
     private final Host engine;
@@ -90,7 +93,7 @@ public final class Scheduler {
     public Scheduler(Host engine, Duration window, Duration pollInterval, Duration tick, Duration lease) {
         this.engine = engine;
         this.leases = new LeaseRenewer(engine.store(), engine.nodeId(), lease, engine::heldExecutions,
-                engine::dispatch);
+                engine::dispatch, engine.listeners());
         this.window = window;
         this.pollInterval = pollInterval;
         this.tick = tick;

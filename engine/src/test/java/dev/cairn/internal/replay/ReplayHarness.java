@@ -337,6 +337,11 @@ final class ReplayHarness implements AutoCloseable {
         }
 
         @Override
+        public dev.cairn.internal.Listeners listeners() {
+            return dev.cairn.internal.Listeners.NONE;
+        }
+
+        @Override
         public String nodeId() {
             return NODE;
         }
