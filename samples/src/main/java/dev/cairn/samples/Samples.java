@@ -44,6 +44,9 @@ public final class Samples {
                     + " tables and with a million executions stored, before and after ANALYZE [--store"
                     + " h2|postgres|mariadb --url URL --user U --password P --executions N --stored N --concurrency"
                     + " C]", StoredBenchmark::run),
+            new Sample("listing-benchmark", "how long a page of 100 executions takes out of a million, with and"
+                    + " without filters, first page and 100th by cursor, before and after ANALYZE [--store"
+                    + " h2|postgres|mariadb --url URL --user U --password P --rows N]", ListingBenchmark::run),
             new Sample("resume-benchmark", "how fast suspended executions resume, on H2 or PostgreSQL: timer "
                     + "lateness, overdue drain and heap, callback completions, replay of 1,000 checkpoints "
                     + "[--store h2|postgres --url U --user U --password P --parts abcd --scale F]",

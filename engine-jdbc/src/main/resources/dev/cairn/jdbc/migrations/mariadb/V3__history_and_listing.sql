@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}events (
 CREATE INDEX ${prefix}executions_list_idx ON ${prefix}executions (created_at, id);
 CREATE INDEX ${prefix}executions_function_list_idx ON ${prefix}executions (function_name, created_at, id);
 CREATE INDEX ${prefix}executions_status_list_idx ON ${prefix}executions (status, created_at, id);
+CREATE INDEX ${prefix}executions_function_status_list_idx ON ${prefix}executions (function_name, status, created_at, id);
 CREATE INDEX ${prefix}executions_parent_list_idx ON ${prefix}executions (parent_id, created_at, id);
 
 INSERT INTO ${prefix}schema_version (version, description) VALUES (3, 'history_and_listing');

@@ -20,6 +20,9 @@ CREATE INDEX IF NOT EXISTS ${prefix}events_execution_idx ON ${prefix}events (exe
 CREATE INDEX IF NOT EXISTS ${prefix}executions_list_idx ON ${prefix}executions (created_at, id);
 CREATE INDEX IF NOT EXISTS ${prefix}executions_function_list_idx ON ${prefix}executions (function_name, created_at, id);
 CREATE INDEX IF NOT EXISTS ${prefix}executions_status_list_idx ON ${prefix}executions (status, created_at, id);
+CREATE INDEX IF NOT EXISTS ${prefix}executions_function_status_list_idx ON ${prefix}executions (function_name, status, created_at, id);
 CREATE INDEX IF NOT EXISTS ${prefix}executions_parent_list_idx ON ${prefix}executions (parent_id, created_at, id);
+-- A name prefix (LIKE 'p%') can use this one whatever the database's collation.
+CREATE INDEX IF NOT EXISTS ${prefix}executions_name_prefix_idx ON ${prefix}executions (name varchar_pattern_ops);
 
 INSERT INTO ${prefix}schema_version (version, description) VALUES (3, 'history_and_listing');
