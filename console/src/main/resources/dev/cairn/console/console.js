@@ -296,7 +296,8 @@
 
   function errorBox(error) {
     return el('div', 'error-box', el('b', null, error.type), error.message ? ': ' + error.message : '',
-      error.stackTrace ? el('pre', null, error.stackTrace) : null);
+      error.stackTrace ? el('details', null, el('summary', null, 'stack trace'), el('pre', null, error.stackTrace))
+        : null);
   }
 
   function payloadText(text) {
@@ -548,13 +549,13 @@
       if (e.timeout) details.push('timeout ' + isoDuration(e.timeout));
       if (e.heartbeatTimeout) details.push('heartbeat timeout ' + isoDuration(e.heartbeatTimeout));
       body.append(el('tr', { class: 'event', dataset: { type: e.type } },
-        el('td', null, String(e.sequence)),
-        el('td', 'mono time', formatTime(e.timestamp)),
-        el('td', 'mono', '+' + formatDuration(ms(e.timestamp) - start)),
-        el('td', null, e.type),
-        el('td', 'mono', e.operationId || ''),
+        el('td', 'nowrap', String(e.sequence)),
+        el('td', 'mono time nowrap', formatTime(e.timestamp)),
+        el('td', 'mono nowrap', '+' + formatDuration(ms(e.timestamp) - start)),
+        el('td', 'nowrap', e.type),
+        el('td', 'mono nowrap', e.operationId || ''),
         el('td', null, e.name || ''),
-        el('td', null, e.attempt ? String(e.attempt) : ''),
+        el('td', 'nowrap', e.attempt ? String(e.attempt) : ''),
         el('td', null, details.join(' · '), e.error ? errorBox(e.error) : null),
         el('td', 'data-col', e.payload !== null && e.payload !== undefined ? payloadText(e.payload) : '')));
     }

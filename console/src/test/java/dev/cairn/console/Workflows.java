@@ -68,6 +68,10 @@ final class Workflows implements AutoCloseable {
         return engine.startExecution("greeting", name, String.class, StartOptions.defaults());
     }
 
+    ExecutionHandle<String> greetingNamed(String executionName, String name) {
+        return engine.startExecution("greeting", name, String.class, StartOptions.named(executionName));
+    }
+
     ExecutionHandle<String> broken(String name) {
         return engine.startExecution("broken", name, String.class, StartOptions.defaults());
     }
