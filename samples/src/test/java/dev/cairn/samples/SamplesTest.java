@@ -265,4 +265,38 @@ class SamplesTest {
     private static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     }
+
+    @Test
+    @Timeout(60)
+    void consoleSampleServesTheExecutionsAndLeavesOneWaitingForAnApprovalFromThePage(@TempDir Path dir)
+            throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (ConsoleSample.Running running = ConsoleSample.start(dir, 0, Duration.ofMillis(100), out)) {
+            java.net.URI list = running.url().resolve("api/executions?function=approval&status=SUSPENDED");
+            String page = http.send(java.net.http.HttpRequest.newBuilder(running.url()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(page.contains("<title>Cairn console</title>"), page);
+            await().atMost(Duration.ofSeconds(30)).until(() -> running.engine().describe(running.waitingExecutionId())
+                    .callbacks().stream().filter(c -> c.status() == dev.cairn.CallbackStatus.PENDING).count() == 2
+                    && running.engine().describe(running.waitingExecutionId()).status()
+                    == dev.cairn.ExecutionStatus.SUSPENDED);
+            String listed = http.send(java.net.http.HttpRequest.newBuilder(list).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(listed.contains(running.waitingExecutionId()), listed);
+            String pending = running.engine().describe(running.waitingExecutionId()).callbacks().stream()
+                    .filter(c -> c.status() == dev.cairn.CallbackStatus.PENDING).findFirst().orElseThrow().id();
+            java.net.http.HttpResponse<String> approve = http.send(java.net.http.HttpRequest.newBuilder(
+                            running.url().resolve("api/callbacks/" + pending + "/complete"))
+                    .header("X-Cairn-Console", "1")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"voter\": \"you\", \"approve\": true, \"comment\": \"from the console\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, approve.statusCode(), approve.body());
+            ApprovalOutcome outcome = running.engine().handle(running.waitingExecutionId(), ApprovalOutcome.class)
+                    .result(Duration.ofSeconds(20));
+            assertEquals("APPROVED", outcome.decision());
+        }
+    }
 }
