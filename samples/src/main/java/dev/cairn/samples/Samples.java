@@ -53,7 +53,10 @@ public final class Samples {
             new Sample("resume-benchmark", "how fast suspended executions resume, on H2 or PostgreSQL: timer "
                     + "lateness, overdue drain and heap, callback completions, replay of 1,000 checkpoints "
                     + "[--store h2|postgres --url U --user U --password P --parts abcd --scale F]",
-                    ResumeBenchmark::run));
+                    ResumeBenchmark::run),
+            new Sample("test-kit-benchmark", "how long the test kit takes to test a workflow of 10 one-day waits"
+                    + " and 100 steps with runUntilComplete on the in-memory store [--warmup N --runs N]",
+                    TestKitBenchmark::run));
 
     private Samples() {
     }

@@ -158,6 +158,20 @@ class SamplesTest {
     }
 
     @Test
+    @Timeout(60)
+    void testKitBenchmarkPrintsTheTimeOfATestOfTenDaysOfWaits() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+        assertEquals(0, TestKitBenchmark.run(new String[] {"--warmup", "1", "--runs", "3"}, out));
+
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("100 steps and 10 one-day waits"), printed);
+        assertTrue(printed.matches("(?s).*\\n  runUntilComplete +median +[\\d.]+ ms +min +[\\d.]+ ms +max +[\\d.]+ ms\\n.*"),
+                printed);
+    }
+
+    @Test
     void flagsTakeNoValue() {
         SampleArgs args = SampleArgs.parse(new String[] {"--map", "--map-items", "5"}, java.util.Set.of("map"),
                 "map-items");
