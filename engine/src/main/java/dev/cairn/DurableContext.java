@@ -112,6 +112,24 @@ public interface DurableContext {
     /** {@link #waitForCallback(String, Class, CallbackSubmitter, CallbackConfig)} for a generic result type. */
     <T> T waitForCallback(String name, TypeRef<T> resultType, CallbackSubmitter submitter, CallbackConfig config);
 
+    /**
+     * Starts {@link #waitForCallback(String, TypeRef, CallbackSubmitter, CallbackConfig)} on another thread and
+     * returns at once; {@link DurableFuture#get()} returns the callback's result or throws as it would.
+     */
+    <T> DurableFuture<T> waitForCallbackAsync(String name, TypeRef<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config);
+
+    /** {@link #waitForCallbackAsync(String, TypeRef, CallbackSubmitter, CallbackConfig)} with a plain result class. */
+    default <T> DurableFuture<T> waitForCallbackAsync(String name, Class<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config) {
+        return waitForCallbackAsync(name, TypeRef.of(resultType), submitter, config);
+    }
+
+    /** {@link #waitForCallbackAsync(String, TypeRef, CallbackSubmitter, CallbackConfig)} with no timeout. */
+    default <T> DurableFuture<T> waitForCallbackAsync(String name, Class<T> resultType, CallbackSubmitter submitter) {
+        return waitForCallbackAsync(name, TypeRef.of(resultType), submitter, CallbackConfig.defaults());
+    }
+
     // ------------------------------------------------------------------ asynchronous operations
 
     /**
@@ -197,6 +215,34 @@ public interface DurableContext {
         return map(name, items, TypeRef.of(resultType), fn, config);
     }
 
+    /**
+     * Starts {@link #parallel(String, TypeRef, List, BatchConfig)} on another thread and returns at once; the
+     * future's {@link DurableFuture#get()} returns the batch's result.
+     */
+    <T> DurableFuture<BatchResult<T>> parallelAsync(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
+            BatchConfig config);
+
+    /** {@link #parallelAsync(String, TypeRef, List, BatchConfig)} with a plain result class. */
+    default <T> DurableFuture<BatchResult<T>> parallelAsync(String name, Class<T> resultType,
+            List<ParallelBranch<T>> branches, BatchConfig config) {
+        return parallelAsync(name, TypeRef.of(resultType), branches, config);
+    }
+
+    /**
+     * Starts {@link #map(String, Collection, TypeRef, MapFunction, BatchConfig)} on another thread and returns at
+     * once; the future's {@link DurableFuture#get()} returns the batch's result.
+     *
+     * @throws IllegalArgumentException at once, if {@code items} has no stable order
+     */
+    <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config);
+
+    /** {@link #mapAsync(String, Collection, TypeRef, MapFunction, BatchConfig)} with a plain result class. */
+    default <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, Class<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
+        return mapAsync(name, items, TypeRef.of(resultType), fn, config);
+    }
+
     // ------------------------------------------------------------------ composition
 
     /**
@@ -215,6 +261,23 @@ public interface DurableContext {
 
     /** {@link #invoke(String, Class, Object, TypeRef)} of a function by its registered name. */
     <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType);
+
+    /**
+     * Starts {@link #invoke(String, String, Object, TypeRef)} and returns at once: the child execution runs while
+     * this one goes on, and the future's {@link DurableFuture#get()} waits, suspended if nothing else can progress,
+     * for its result.
+     */
+    <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType);
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
+    default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            Class<O> resultType) {
+        return invokeAsync(name, function, input, TypeRef.of(resultType));
+    }
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
+    <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType);
 
     /**
      * Polls {@code check} until the state it returns meets the config's condition: each poll is a checkpointed
@@ -237,6 +300,19 @@ public interface DurableContext {
     }
 
     /**
+     * Starts {@link #waitForCondition(String, TypeRef, ConditionCheck, WaitForConditionConfig)} on another thread
+     * and returns at once; the future's {@link DurableFuture#get()} returns the state that met the condition.
+     */
+    <S> DurableFuture<S> waitForConditionAsync(String name, TypeRef<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config);
+
+    /** {@link #waitForConditionAsync(String, TypeRef, ConditionCheck, WaitForConditionConfig)} with a plain class. */
+    default <S> DurableFuture<S> waitForConditionAsync(String name, Class<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config) {
+        return waitForConditionAsync(name, TypeRef.of(stateType), check, config);
+    }
+
+    /**
      * Runs a block of operations, retrying the whole block with {@code strategy} when it throws: each attempt is a
      * child context of its own, and the pause between attempts a durable wait.
      *
@@ -247,6 +323,30 @@ public interface DurableContext {
     /** {@link #withRetry(String, TypeRef, RetryStrategy, ChildFunction)} with a plain result class. */
     default <T> T withRetry(String name, Class<T> resultType, RetryStrategy strategy, ChildFunction<T> body) {
         return withRetry(name, TypeRef.of(resultType), strategy, body);
+    }
+
+    /**
+     * {@link #withRetry(String, TypeRef, RetryStrategy, ChildFunction)} whose body is told which attempt it runs,
+     * from 1: {@code ctx.withRetry("charge", Receipt.class, strategy, (attempt, c) -> ...)}.
+     */
+    <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, AttemptFunction<T> body);
+
+    /** {@link #withRetry(String, TypeRef, RetryStrategy, AttemptFunction)} with a plain result class. */
+    default <T> T withRetry(String name, Class<T> resultType, RetryStrategy strategy, AttemptFunction<T> body) {
+        return withRetry(name, TypeRef.of(resultType), strategy, body);
+    }
+
+    /**
+     * Starts {@link #withRetry(String, TypeRef, RetryStrategy, AttemptFunction)} on another thread and returns at
+     * once; the future's {@link DurableFuture#get()} returns the block's result or throws its last error.
+     */
+    <T> DurableFuture<T> withRetryAsync(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body);
+
+    /** {@link #withRetryAsync(String, TypeRef, RetryStrategy, AttemptFunction)} with a plain result class. */
+    default <T> DurableFuture<T> withRetryAsync(String name, Class<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
+        return withRetryAsync(name, TypeRef.of(resultType), strategy, body);
     }
 
     /** The current time on the engine's clock, recorded the first time, so it is the same on every replay. */

@@ -84,13 +84,13 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     }
 
     @Override
-    BatchResult<T> start(Scope unused) {
+    BatchResult<T> start(Scope s) {
         int n = tasks.size();
         Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
         OperationRecord started = ctx.record(id, OperationType.CONTEXT, kind, name, OperationStatus.STARTED, 0, null, null,
                 null, startedAt, null);
         if (recorded == null) {
-            ctx.write(started, false);
+            ctx.write(s, started, false);
         }
 
         State[] state = new State[n];
@@ -196,7 +196,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
                 }
                 boolean canStartMore = inFlight.size() < config.maxConcurrency() && next < n;
                 if (!canStartMore) {
-                    throw ctx.scope.suspend(wake);
+                    throw s.suspend(wake);
                 }
                 continue;
             }
@@ -214,7 +214,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             });
         }
         String summary = reason.name() + ":" + statuses;
-        ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
+        ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
         return build(reason, statuses.toString());
     }
 

@@ -1,5 +1,6 @@
 package dev.cairn.internal.replay;
 
+import dev.cairn.AttemptFunction;
 import dev.cairn.BatchResult;
 import dev.cairn.CallbackSubmitter;
 import dev.cairn.ChildFunction;
@@ -147,6 +148,11 @@ public final class ReplayContext implements DurableContext {
         write(scope, List.of(operation), List.of(), await);
     }
 
+    /** Checkpoints one operation from scope {@code from}. */
+    void write(Scope from, OperationRecord operation, boolean await) {
+        write(from, List.of(operation), List.of(), await);
+    }
+
     /** The STARTED record of context operation {@code id}, checkpointed (without waiting) the first time. */
     OperationRecord startContext(String id, OperationRecord recorded, Scope s, String subType, String name) {
         Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
@@ -230,6 +236,16 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
+    public <T> DurableFuture<T> waitForCallbackAsync(String name, TypeRef<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config) {
+        UserText.checkName(name, "waitForCallback");
+        Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(submitter, "submitter");
+        Objects.requireNonNull(config, "config");
+        return async(new WaitForCallbackOperation<>(this, name, resultType, submitter, config));
+    }
+
+    @Override
     public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
         UserText.checkName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
@@ -255,6 +271,17 @@ public final class ReplayContext implements DurableContext {
     @Override
     public <T> BatchResult<T> parallel(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
             BatchConfig config) {
+        return parallelOperation(name, resultType, branches, config).run(scope);
+    }
+
+    @Override
+    public <T> DurableFuture<BatchResult<T>> parallelAsync(String name, TypeRef<T> resultType,
+            List<ParallelBranch<T>> branches, BatchConfig config) {
+        return async(parallelOperation(name, resultType, branches, config));
+    }
+
+    private <T> BatchOperation<T> parallelOperation(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
+            BatchConfig config) {
         UserText.checkName(name, "parallel");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(branches, "branches");
@@ -269,12 +296,23 @@ public final class ReplayContext implements DurableContext {
             }
             tasks.add(new BatchOperation.Task<>(branch.name(), branch.body()));
         }
-        return new BatchOperation<>(this, "Parallel", name, tasks, resultType, config).run(scope);
+        return new BatchOperation<>(this, "Parallel", name, tasks, resultType, config);
     }
 
     @Override
     public <I, T> BatchResult<T> map(String name, Collection<I> items, TypeRef<T> resultType, MapFunction<? super I, T> fn,
             BatchConfig config) {
+        return mapOperation(name, items, resultType, fn, config).run(scope);
+    }
+
+    @Override
+    public <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
+        return async(mapOperation(name, items, resultType, fn, config));
+    }
+
+    private <I, T> BatchOperation<T> mapOperation(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
         UserText.checkName(name, "map");
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(resultType, "resultType");
@@ -291,7 +329,7 @@ public final class ReplayContext implements DurableContext {
             int i = index++;
             tasks.add(new BatchOperation.Task<>("item " + i, ctx -> fn.apply(item, i, ctx)));
         }
-        return new BatchOperation<>(this, "Map", name, tasks, resultType, config).run(scope);
+        return new BatchOperation<>(this, "Map", name, tasks, resultType, config);
     }
 
     @Override
@@ -302,10 +340,27 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return invokeOperation(name, functionName, input, resultType).run(scope);
+    }
+
+    @Override
+    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return async(invokeOperation(name, functionName, input, resultType));
+    }
+
+    @Override
+    public <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        Objects.requireNonNull(function, "function");
+        return invokeAsync(name, run.env.functions().byClass(function).name(), input, resultType);
+    }
+
+    private <O> InvokeOperation<O> invokeOperation(String name, String functionName, Object input,
+            TypeRef<O> resultType) {
         UserText.checkName(name, "invoke");
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(resultType, "resultType");
-        return new InvokeOperation<>(this, name, functionName, input, resultType).run(scope);
+        return new InvokeOperation<>(this, name, functionName, input, resultType);
     }
 
     @Override
@@ -319,12 +374,39 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
+    public <S> DurableFuture<S> waitForConditionAsync(String name, TypeRef<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config) {
+        UserText.checkName(name, "waitForCondition");
+        Objects.requireNonNull(stateType, "stateType");
+        Objects.requireNonNull(check, "check");
+        Objects.requireNonNull(config, "config");
+        return async(new WaitForConditionOperation<>(this, name, stateType, check, config));
+    }
+
+    @Override
     public <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, ChildFunction<T> body) {
+        Objects.requireNonNull(body, "body");
+        return withRetry(name, resultType, strategy, (attempt, c) -> body.apply(c));
+    }
+
+    @Override
+    public <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, AttemptFunction<T> body) {
+        return withRetryOperation(name, resultType, strategy, body).run(scope);
+    }
+
+    @Override
+    public <T> DurableFuture<T> withRetryAsync(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
+        return async(withRetryOperation(name, resultType, strategy, body));
+    }
+
+    private <T> WithRetryOperation<T> withRetryOperation(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
         UserText.checkName(name, "withRetry");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(body, "body");
-        return new WithRetryOperation<>(this, name, resultType, strategy, body).run(scope);
+        return new WithRetryOperation<>(this, name, resultType, strategy, body);
     }
 
     @Override
@@ -339,6 +421,10 @@ public final class ReplayContext implements DurableContext {
 
     DurableFuture<List<Object>> allOf(List<? extends DurableFuture<?>> futures) {
         return Combinators.allOf(this, futures);
+    }
+
+    DurableFuture<List<dev.cairn.Settled<Object>>> allSettled(List<? extends DurableFuture<?>> futures) {
+        return Combinators.allSettled(this, futures);
     }
 
     DurableFuture<Object> anyOf(List<? extends DurableFuture<?>> futures) {

@@ -71,25 +71,25 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
                     + e.error().summary();
             ErrorInfo error = ErrorInfo.of(CallbackFailedException.class.getName(), message);
             run.env.failCallbackQuietly(callback.id(), error);
-            ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow()), false);
+            ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow()), false);
             throw new CallbackFailedException(message, callback.id(), id, error);
         }
         T value;
         try {
             value = callback.result();
         } catch (CallbackFailedException e) {
-            ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()),
+            ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()),
                     false);
             throw e;
         } catch (RuntimeException e) {
             if (s.suspension == null && run.nonDeterminism == null) {
-                ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, ErrorInfo.of(e),
+                ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.FAILED, null, ErrorInfo.of(e),
                         run.clockNow()), false);
             }
             throw e;
         }
         OperationRecord childResult = run.history.operations.get(id + "-1");
-        ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, childResult.result(), null,
+        ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, childResult.result(), null,
                 run.clockNow()), false);
         return value;
     }

@@ -1,0 +1,204 @@
+package dev.cairn.contract;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.BatchResult;
+import dev.cairn.DurableContext;
+import dev.cairn.DurableEngine;
+import dev.cairn.DurableFunction;
+import dev.cairn.DurableFuture;
+import dev.cairn.DurableWorkflow;
+import dev.cairn.ExecutionHandle;
+import dev.cairn.ExecutionStatus;
+import dev.cairn.ParallelBranch;
+import dev.cairn.Settled;
+import dev.cairn.StepFailedException;
+import dev.cairn.config.BatchConfig;
+import dev.cairn.config.Jitter;
+import dev.cairn.config.RetryStrategies;
+import dev.cairn.config.WaitForConditionConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What code ported from the AWS durable SDK relies on, run against every store: an asynchronous variant of every
+ * operation, {@code allSettled}, completion predicates, item namers, branch futures, unnamed operations and
+ * per-operation serializers. Time moves only through the {@link dev.cairn.testing.VirtualClock}.
+ */
+public abstract class PortingContractTest extends EngineContractSupport {
+
+    /** For subclasses, one per store. */
+    protected PortingContractTest() {
+    }
+
+    // ================================================================== async variants
+
+    @Test
+    void mapAsyncAndParallelAsyncRunBesideTheParentAndAreNotRunAgainOnReplay() {
+        Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+        DurableEngine engine = started(builder().register("async-batches", String.class, String.class, (in, ctx) -> {
+            DurableFuture<BatchResult<Integer>> squares = ctx.mapAsync("squares", List.of(1, 2, 3), Integer.class,
+                    (item, index, c) -> {
+                        c.wait("pause", Duration.ofMinutes(1));
+                        return c.step("square", Integer.class, s -> {
+                            runs.computeIfAbsent("item " + index, k -> new AtomicInteger()).incrementAndGet();
+                            return item * item;
+                        });
+                    }, BatchConfig.defaults());
+            DurableFuture<BatchResult<String>> checks = ctx.parallelAsync("checks", String.class, List.of(
+                    ParallelBranch.of("a", c -> c.step("a", String.class, s -> "A")),
+                    ParallelBranch.of("b", c -> c.step("b", String.class, s -> "B"))), BatchConfig.defaults());
+            String parent = ctx.step("parent", String.class, s -> {
+                runs.computeIfAbsent("parent", k -> new AtomicInteger()).incrementAndGet();
+                return "P";
+            });
+            return parent + squares.get().results() + checks.get().results();
+        }));
+        ExecutionHandle<String> h = start(engine, "async-batches", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        assertEquals(1, runs.get("parent").get(), "the parent went on while the map's items waited");
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("P[1, 4, 9][A, B]", h.result(RESULT_TIMEOUT));
+        runs.forEach((what, n) -> assertEquals(1, n.get(), what + " ran once"));
+        assertEquals(4, runs.size());
+    }
+
+    @DurableWorkflow(name = "courier")
+    static final class Courier implements DurableFunction<String, String> {
+        @Override
+        public String handle(String parcel, DurableContext ctx) {
+            ctx.wait("drive", Duration.ofHours(1));
+            return "delivered " + parcel;
+        }
+    }
+
+    @Test
+    void invokeAsyncRunsTheChildWhileTheParentGoesOn() {
+        List<String> parentSteps = new CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register(new Courier())
+                .register("dispatch", String.class, String.class, (in, ctx) -> {
+                    DurableFuture<String> first = ctx.invokeAsync("first", Courier.class, "p1", String.class);
+                    DurableFuture<String> second = ctx.invokeAsync("second", "courier", "p2",
+                            dev.cairn.TypeRef.of(String.class));
+                    ctx.step("invoice", String.class, s -> {
+                        parentSteps.add("invoice");
+                        return "sent";
+                    });
+                    return first.get() + ", " + second.get();
+                }));
+        ExecutionHandle<String> h = start(engine, "dispatch", "x", String.class);
+        awaitStatus(engine, h.executionId() + "/1", ExecutionStatus.SUSPENDED);
+        awaitStatus(engine, h.executionId() + "/2", ExecutionStatus.SUSPENDED);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        assertEquals(List.of("invoice"), parentSteps, "the parent did not wait for its children to invoice");
+        clock.advance(Duration.ofHours(1));
+        assertEquals("delivered p1, delivered p2", h.result(RESULT_TIMEOUT));
+        assertEquals(List.of("invoice"), parentSteps);
+    }
+
+    @Test
+    void waitForCallbackAsyncLetsTwoCallbacksBeAwaitedTogether() {
+        Map<String, String> callbacks = new ConcurrentHashMap<>();
+        DurableEngine engine = started(builder().register("two-approvals", String.class, String.class, (in, ctx) -> {
+            DurableFuture<String> legal = ctx.waitForCallbackAsync("legal", String.class,
+                    (id, s) -> callbacks.put("legal", id));
+            DurableFuture<String> finance = ctx.waitForCallbackAsync("finance", String.class,
+                    (id, s) -> callbacks.put("finance", id));
+            return DurableFuture.allOf(legal, finance).get().toString();
+        }));
+        ExecutionHandle<String> h = start(engine, "two-approvals", "x", String.class);
+        await().atMost(RESULT_TIMEOUT).until(() -> callbacks.size() == 2);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        engine.completeCallback(callbacks.get("finance"), "ok by finance");
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        engine.completeCallback(callbacks.get("legal"), "ok by legal");
+        assertEquals("[ok by legal, ok by finance]", h.result(RESULT_TIMEOUT));
+    }
+
+    @Test
+    void waitForConditionAsyncAndWithRetryAsyncReturnFutures() {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register("poll-and-retry", String.class, String.class, (in, ctx) -> {
+            DurableFuture<Integer> job = ctx.waitForConditionAsync("job", Integer.class, (state, s) -> state + 50,
+                    WaitForConditionConfig.builder(0).until(p -> p >= 100).initialDelay(Duration.ofSeconds(10))
+                            .maxDelay(Duration.ofSeconds(10)).jitter(Jitter.NONE).build());
+            DurableFuture<String> charge = ctx.withRetryAsync("charge", String.class,
+                    RetryStrategies.fixedDelay(3, Duration.ofSeconds(10)), (attempt, c) -> {
+                        String r = c.step("try", String.class, s -> {
+                            attempts.add(s.attempt());
+                            return "tried";
+                        });
+                        if (attempt < 2) {
+                            throw new IllegalStateException("declined on attempt " + attempt);
+                        }
+                        return r + " " + attempt;
+                    });
+            return job.get() + " " + charge.get();
+        }));
+        ExecutionHandle<String> h = start(engine, "poll-and-retry", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals("100 tried 2", h.result(RESULT_TIMEOUT));
+        assertEquals(List.of(1, 1), attempts, "each attempt ran its own step once, as its first attempt");
+    }
+
+    @Test
+    void withRetryTellsItsBodyWhichAttemptItRunsOnEveryReplay() {
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        DurableEngine engine = started(builder().register("attempts", String.class, String.class, (in, ctx) ->
+                ctx.withRetry("reserve", String.class, RetryStrategies.fixedDelay(3, Duration.ofMinutes(1)),
+                        (attempt, c) -> {
+                            seen.add(attempt);
+                            if (attempt < 3) {
+                                throw new IllegalStateException("no stock yet");
+                            }
+                            return "reserved on attempt " + attempt;
+                        })));
+        ExecutionHandle<String> h = start(engine, "attempts", "x", String.class);
+        for (int i = 1; i <= 2; i++) {
+            int expected = i;
+            await().atMost(RESULT_TIMEOUT).until(() -> seen.contains(expected));
+            awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertEquals("reserved on attempt 3", h.result(RESULT_TIMEOUT));
+        assertEquals(List.of(1, 2, 3), seen, "failed attempts are replayed from their checkpoints, not run again");
+    }
+
+    @Test
+    void allSettledWaitsForEveryFutureAndThrowsNoneOfTheirErrors() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register("settle", String.class, String.class, (in, ctx) -> {
+            DurableFuture<String> ok = ctx.stepAsync("ok", String.class, s -> "fine");
+            DurableFuture<String> bad = ctx.stepAsync("bad", String.class, s -> {
+                throw new IllegalStateException("broken");
+            }, NO_RETRY);
+            DurableFuture<Void> later = ctx.waitAsync("later", Duration.ofMinutes(1));
+            List<Settled<Object>> all = DurableFuture.allSettled(ok, bad, later).get();
+            String summary = all.get(0).value() + " " + all.get(1).failed() + " "
+                    + all.get(1).error().getClass().getSimpleName() + " "
+                    + ((StepFailedException) all.get(1).error()).error().message() + " " + all.get(2).succeeded();
+            seen.add(summary);
+            ctx.wait("after", Duration.ofMinutes(1));
+            return summary;
+        }));
+        ExecutionHandle<String> h = start(engine, "settle", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        assertTrue(seen.isEmpty(), "allSettled waited for the wait");
+        clock.advance(Duration.ofMinutes(1));
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        String expected = "fine true StepFailedException broken true";
+        assertEquals(expected, h.result(RESULT_TIMEOUT));
+        assertEquals(List.of(expected, expected), seen, "the first run, then the replay");
+    }
+}
