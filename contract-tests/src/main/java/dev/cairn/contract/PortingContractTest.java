@@ -16,6 +16,7 @@ import dev.cairn.ParallelBranch;
 import dev.cairn.Settled;
 import dev.cairn.StepFailedException;
 import dev.cairn.config.BatchConfig;
+import dev.cairn.config.CompletionConfig;
 import dev.cairn.config.Jitter;
 import dev.cairn.config.RetryStrategies;
 import dev.cairn.config.WaitForConditionConfig;
@@ -24,9 +25,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,5 +203,47 @@ public abstract class PortingContractTest extends EngineContractSupport {
         String expected = "fine true StepFailedException broken true";
         assertEquals(expected, h.result(RESULT_TIMEOUT));
         assertEquals(List.of(expected, expected), seen, "the first run, then the replay");
+    }
+
+    // ================================================================== completion predicate
+
+    @Test
+    void aCompletionPredicateStopsTheBatchOnItsCountsAndDecidesTheSameOnResume() {
+        Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register("stop-early", String.class, String.class, (in, ctx) -> {
+            BatchResult<Integer> r = ctx.map("orders", IntStream.range(0, 10).boxed().toList(), Integer.class,
+                    (item, index, c) -> {
+                        c.wait("settle", Duration.ofMinutes(1));
+                        return c.step("check", Integer.class, s -> {
+                            runs.computeIfAbsent(index, k -> new AtomicInteger()).incrementAndGet();
+                            if (item % 3 == 1) {
+                                throw new IllegalStateException("declined " + item);
+                            }
+                            return item;
+                        }, NO_RETRY);
+                    }, BatchConfig.builder().maxConcurrency(2)
+                            .completion(CompletionConfig.shouldComplete(counts -> counts.succeeded() >= 3)).build());
+            String summary = r.completionReason() + " ok=" + r.successCount() + " failed=" + r.failureCount()
+                    + " unfinished=" + (r.startedCount() + r.skippedCount()) + " " + r.results();
+            seen.add(summary);
+            ctx.wait("after", Duration.ofMinutes(1));
+            return summary;
+        }));
+        ExecutionHandle<String> h = start(engine, "stop-early", "x", String.class);
+        // Two items at a time, each waiting a minute: items 0 and 1 finish (1 fails), then 2 and 3 (the third success).
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        await().atMost(RESULT_TIMEOUT).until(() -> runs.size() == 2);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        await().atMost(RESULT_TIMEOUT).until(() -> seen.size() == 1);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        String expected = "COMPLETION_PREDICATE_MET ok=3 failed=1 unfinished=6 [0, 2, 3]";
+        assertEquals(expected, h.result(RESULT_TIMEOUT));
+        assertEquals(List.of(expected, expected), seen, "the first run, then the replay");
+        assertEquals(Set.of(0, 1, 2, 3), runs.keySet(), "no item started after the predicate was met");
+        runs.forEach((index, n) -> assertEquals(1, n.get(), "item " + index + " ran its step once"));
     }
 }

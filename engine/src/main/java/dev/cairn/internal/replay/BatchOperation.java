@@ -125,7 +125,12 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         int next = 0;
         CompletionReason reason;
         while (true) {
-            reason = CompletionPolicy.decide(completion, successes, failures, n);
+            try {
+                reason = CompletionPolicy.decide(completion, successes, failures, n);
+            } catch (RuntimeException e) {
+                detachAll(inFlight, scopes); // a completion predicate threw: the batch stops here
+                throw e;
+            }
             if (reason != null) {
                 break;
             }
