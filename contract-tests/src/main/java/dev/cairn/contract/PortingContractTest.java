@@ -246,4 +246,30 @@ public abstract class PortingContractTest extends EngineContractSupport {
         assertEquals(Set.of(0, 1, 2, 3), runs.keySet(), "no item started after the predicate was met");
         runs.forEach((index, n) -> assertEquals(1, n.get(), "item " + index + " ran its step once"));
     }
+
+    // ================================================================== item namers
+
+    record Invoice(String number, int cents) {
+    }
+
+    @Test
+    void anItemNamerNamesEachMapItemInDescribeAndInTheResult() {
+        DurableEngine engine = started(builder().register("invoices", String.class, String.class, (in, ctx) -> {
+            BatchResult<Integer> r = ctx.map("bill", List.of(new Invoice("INV-7", 700), new Invoice("INV-9", 900)),
+                    Integer.class, (invoice, index, c) -> {
+                        c.wait("due", Duration.ofDays(1));
+                        return c.step("charge", Integer.class, s -> invoice.cents());
+                    }, BatchConfig.builder().itemNamer(Invoice.class, (invoice, index) -> invoice.number()).build());
+            return r.items().stream().map(i -> i.name() + "=" + i.result()).toList().toString();
+        }));
+        ExecutionHandle<String> h = start(engine, "invoices", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofDays(1));
+        assertEquals("[INV-7=700, INV-9=900]", h.result(RESULT_TIMEOUT));
+        Map<String, String> names = new java.util.TreeMap<>();
+        engine.describe(h.executionId()).operations().forEach(o -> names.put(o.id(), o.name()));
+        assertEquals("INV-7", names.get("1-1"));
+        assertEquals("INV-9", names.get("1-2"));
+        assertEquals("charge", names.get("1-2-2"));
+    }
 }

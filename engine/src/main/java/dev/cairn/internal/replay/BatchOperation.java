@@ -99,12 +99,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         int failures = 0;
         for (int i = 0; i < n; i++) {
             OperationRecord op = run.visit(itemId(i));
-            if (op != null && (op.type() != OperationType.CONTEXT || !itemKind().equals(op.subType())
-                    || !tasks.get(i).name().equals(op.name()))) {
-                throw run.nonDeterministic(itemId(i), "operation " + itemId(i) + " of execution " + run.executionId()
-                        + " was recorded as " + op.type() + "/" + op.subType() + " '" + op.name() + "' but " + kind
-                        + " '" + name + "' now has " + itemKind() + " '" + tasks.get(i).name() + "' there. The code"
-                        + " changed under a running execution, so it is failed.");
+            if (op != null) {
+                checkItem(i, op);
             }
             itemOps[i] = op;
             state[i] = State.NEW;
@@ -223,6 +219,17 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         return build(reason, statuses.toString());
     }
 
+    /** Checks that item {@code i}'s checkpoint is of the item the code has there now: its kind and its name. */
+    private void checkItem(int i, OperationRecord op) {
+        if (op.type() != OperationType.CONTEXT || !itemKind().equals(op.subType())
+                || !java.util.Objects.equals(tasks.get(i).name(), op.name())) {
+            throw run.nonDeterministic(itemId(i), "operation " + itemId(i) + " of execution " + run.executionId()
+                    + " was recorded as " + op.type() + "/" + op.subType() + " '" + op.name() + "' but " + kind
+                    + " '" + name + "' now has " + itemKind() + " '" + tasks.get(i).name() + "' there. "
+                    + ReplayValidator.CODE_CHANGED);
+        }
+    }
+
     private void startItem(int i, OperationRecord[] itemOps, Map<Integer, CompletableFuture<Outcome<T>>> inFlight,
             Map<Integer, Scope[]> scopes) {
         String itemId = itemId(i);
@@ -308,6 +315,9 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         for (int i = 0; i < statuses.length(); i++) {
             String itemName = tasks.get(i).name();
             OperationRecord op = run.history.operations.get(itemId(i));
+            if (op != null) {
+                checkItem(i, op);
+            }
             items.add(switch (statuses.charAt(i)) {
                 case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED,
                         run.read(op.result(), type.type(), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);

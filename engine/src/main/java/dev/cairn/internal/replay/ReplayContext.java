@@ -327,9 +327,27 @@ public final class ReplayContext implements DurableContext {
         int index = 0;
         for (I item : items) {
             int i = index++;
-            tasks.add(new BatchOperation.Task<>("item " + i, ctx -> fn.apply(item, i, ctx)));
+            tasks.add(new BatchOperation.Task<>(itemName(name, config, item, i), ctx -> fn.apply(item, i, ctx)));
         }
         return new BatchOperation<>(this, "Map", name, tasks, resultType, config);
+    }
+
+    /** The name of item {@code index} of map {@code map}: the config's namer's, checked, or {@code "item <index>"}. */
+    private static String itemName(String map, BatchConfig config, Object item, int index) {
+        if (config.itemNamer() == null) {
+            return "item " + index;
+        }
+        String name = config.itemNamer().name(item, index);
+        if (name == null) {
+            return "item " + index;
+        }
+        try {
+            UserText.checkName(name, "map item");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the item namer of map '" + map + "' named item " + index
+                    + " wrongly: " + e.getMessage(), e);
+        }
+        return name;
     }
 
     @Override
