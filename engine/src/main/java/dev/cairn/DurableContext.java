@@ -198,6 +198,17 @@ public interface DurableContext {
     }
 
     /**
+     * A parallel batch whose branches are added one by one, each with its own result type and its own future; see
+     * {@link ParallelBatch}. The batch takes its operation id now.
+     */
+    ParallelBatch parallel(String name, BatchConfig config);
+
+    /** {@link #parallel(String, BatchConfig)} with the default config. */
+    default ParallelBatch parallel(String name) {
+        return parallel(name, BatchConfig.defaults());
+    }
+
+    /**
      * Runs {@code fn} for each item, concurrently, each in a child context of its own; see
      * {@link #parallel(String, TypeRef, List, BatchConfig)} for concurrency, completion, waiting and replay. An
      * empty input succeeds at once.

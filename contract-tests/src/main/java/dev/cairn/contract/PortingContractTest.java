@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.BatchItemFailedException;
 import dev.cairn.BatchResult;
 import dev.cairn.DurableContext;
 import dev.cairn.DurableEngine;
@@ -12,6 +13,7 @@ import dev.cairn.DurableFuture;
 import dev.cairn.DurableWorkflow;
 import dev.cairn.ExecutionHandle;
 import dev.cairn.ExecutionStatus;
+import dev.cairn.ParallelBatch;
 import dev.cairn.ParallelBranch;
 import dev.cairn.Settled;
 import dev.cairn.StepFailedException;
@@ -271,5 +273,115 @@ public abstract class PortingContractTest extends EngineContractSupport {
         assertEquals("INV-7", names.get("1-1"));
         assertEquals("INV-9", names.get("1-2"));
         assertEquals("charge", names.get("1-2-2"));
+    }
+
+    // ================================================================== branch futures and throwIfError
+
+    @Test
+    void parallelBranchesOfDifferentTypesHaveFuturesOfTheirOwnOnEveryReplay() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger scoreRuns = new AtomicInteger();
+        DurableEngine engine = started(builder().register("loan", String.class, String.class, (in, ctx) -> {
+            DurableFuture<Integer> score;
+            DurableFuture<Boolean> clean;
+            DurableFuture<List<String>> notes;
+            ParallelBatch checks = ctx.parallel("checks");
+            try (checks) {
+                score = checks.branch("credit", Integer.class, c -> c.step("score", Integer.class, s -> {
+                    scoreRuns.incrementAndGet();
+                    return 720;
+                }));
+                clean = checks.branch("fraud", Boolean.class, c -> {
+                    c.wait("review", Duration.ofHours(1));
+                    return c.step("screen", Boolean.class, s -> true);
+                });
+                notes = checks.branch("notes", new dev.cairn.TypeRef<List<String>>() { },
+                        c -> List.of("steady income"));
+            }
+            String summary = score.get() + " " + clean.get() + " " + notes.get() + " "
+                    + checks.get().completionReason() + " " + checks.get().successCount();
+            seen.add(summary);
+            ctx.wait("after", Duration.ofHours(1));
+            return summary;
+        }));
+        ExecutionHandle<String> h = start(engine, "loan", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1));
+        await().atMost(RESULT_TIMEOUT).until(() -> seen.size() == 1);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1));
+        String expected = "720 true [steady income] ALL_COMPLETED 3";
+        assertEquals(expected, h.result(RESULT_TIMEOUT));
+        assertEquals(List.of(expected, expected), seen, "the first run, then the replay");
+        assertEquals(1, scoreRuns.get());
+        List<String> ids = engine.describe(h.executionId()).operations().stream().map(o -> o.id() + ":" + o.name())
+                .toList();
+        assertTrue(ids.containsAll(List.of("1:checks", "1-1:credit", "1-2:fraud", "1-3:notes")), ids.toString());
+    }
+
+    @Test
+    void aBranchCannotBeAddedOnceTheBatchHasStarted() {
+        DurableEngine engine = started(builder().register("late-branch", String.class, String.class, (in, ctx) -> {
+            ParallelBatch batch = ctx.parallel("late");
+            DurableFuture<String> a = batch.branch("a", String.class, c -> "A");
+            String first = a.get();
+            try {
+                batch.branch("b", String.class, c -> "B");
+                return "added";
+            } catch (IllegalStateException e) {
+                return first + " " + e.getMessage();
+            }
+        }));
+        String r = start(engine, "late-branch", "x", String.class).result(RESULT_TIMEOUT);
+        assertTrue(r.startsWith("A parallel 'late' has started, so branch 'b' cannot be added"), r);
+    }
+
+    /** A checked exception of the workflow's own. */
+    public static final class OutOfStock extends Exception {
+        public OutOfStock(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void throwIfErrorRethrowsTheFirstFailureAsItsOwnTypeOnEveryReplay() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register("rethrow", String.class, String.class, (in, ctx) -> {
+            BatchResult<Integer> r = ctx.map("items", List.of(0, 1, 2, 3), Integer.class, (item, index, c) -> {
+                if (item == 1) {
+                    throw new IllegalArgumentException("bad item " + item);
+                }
+                if (item == 3) {
+                    throw new OutOfStock("none of " + item);
+                }
+                return item;
+            }, BatchConfig.defaults());
+            try {
+                r.throwIfError();
+                seen.add("nothing thrown");
+            } catch (IllegalArgumentException e) {
+                seen.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            BatchResult<Integer> checked = ctx.map("checked", List.of(3), Integer.class, (item, index, c) -> {
+                throw new OutOfStock("none of " + item);
+            }, BatchConfig.defaults());
+            try {
+                checked.throwIfError();
+            } catch (BatchItemFailedException e) {
+                seen.add(e.getClass().getSimpleName() + " caused by " + e.getCause().getClass().getSimpleName() + ": "
+                        + e.getCause().getMessage() + " at item " + e.index());
+            }
+            ctx.map("fine", List.of(5), Integer.class, (item, index, c) -> item, BatchConfig.defaults()).throwIfError();
+            ctx.wait("after", Duration.ofMinutes(1));
+            return String.join("; ", seen.subList(seen.size() - 2, seen.size()));
+        }));
+        ExecutionHandle<String> h = start(engine, "rethrow", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        String expected = "IllegalArgumentException: bad item 1; BatchItemFailedException caused by OutOfStock: none of"
+                + " 3 at item 0";
+        assertEquals(expected, h.result(RESULT_TIMEOUT));
+        assertEquals(4, seen.size(), "the first run and the replay saw the same: " + seen);
+        assertEquals(seen.subList(0, 2), seen.subList(2, 4));
     }
 }

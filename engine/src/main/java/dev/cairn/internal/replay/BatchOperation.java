@@ -41,8 +41,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
-    /** One item or branch. */
-    record Task<T>(String name, ChildFunction<T> body) {
+    /** One item or branch; {@code type} is the type its result is checkpointed as, or null for the batch's. */
+    record Task<T>(String name, ChildFunction<T> body, java.lang.reflect.Type type) {
+        Task(String name, ChildFunction<T> body) {
+            this(name, body, null);
+        }
     }
 
     private enum State { NEW, DONE_OK, DONE_FAILED }
@@ -61,6 +64,11 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         this.tasks = tasks;
         this.type = type;
         this.config = config;
+    }
+
+    private java.lang.reflect.Type typeOf(int i) {
+        java.lang.reflect.Type own = tasks.get(i).type();
+        return own != null ? own : type.type();
     }
 
     private String itemId(int i) {
@@ -270,7 +278,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         Instant now = run.clockNow();
         if (error == null) {
             try {
-                String data = run.payload(value, type.type(), "the result of " + itemKind() + " " + i + " of " + kind
+                String data = run.payload(value, typeOf(i), "the result of " + itemKind() + " " + i + " of " + kind
                         + " '" + name + "'");
                 itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
                 ctx.write(itemOps[i], false);
@@ -320,7 +328,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             }
             items.add(switch (statuses.charAt(i)) {
                 case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED,
-                        run.read(op.result(), type.type(), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
+                        run.read(op.result(), typeOf(i), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
                 case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, op.error());
                 case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
                 default -> new BatchItem<>(i, itemName, BatchItemStatus.SKIPPED, null, null);

@@ -280,6 +280,16 @@ public final class ReplayContext implements DurableContext {
         return async(parallelOperation(name, resultType, branches, config));
     }
 
+    @Override
+    public dev.cairn.ParallelBatch parallel(String name, BatchConfig config) {
+        UserText.checkName(name, "parallel");
+        Objects.requireNonNull(config, "config");
+        List<BatchOperation.Task<Object>> tasks = new ArrayList<>();
+        BatchOperation<Object> operation = new BatchOperation<>(this, "Parallel", name, tasks, TypeRef.of(Object.class),
+                config);
+        return new ParallelBatchFuture(this, name, operation, tasks);
+    }
+
     private <T> BatchOperation<T> parallelOperation(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
             BatchConfig config) {
         UserText.checkName(name, "parallel");
@@ -455,7 +465,7 @@ public final class ReplayContext implements DurableContext {
      * An operation as a future: replayed here and now if its outcome is recorded, else run on a thread of its own
      * in a new scope.
      */
-    private <T> DurableFuture<T> async(DurableOperation<T> operation) {
+    <T> DurableFutureBase<T> async(DurableOperation<T> operation) {
         if (operation.isFinal()) {
             return new AsyncOperation<>(this, CompletableFuture.completedFuture(settle(() -> operation.run(scope))));
         }
