@@ -30,7 +30,7 @@ public interface DurableContext {
     /**
      * Runs a step with the {@linkplain StepConfig#defaults() default config} and checkpoints its result.
      *
-     * @param name       the step's name, recorded and checked on replay
+     * @param name       the step's name, recorded and checked on replay; {@code null} for an unnamed step
      * @param resultType the result's class
      * @param body       the step's body
      * @return the body's result, or on replay the checkpointed one
@@ -62,6 +62,82 @@ public interface DurableContext {
      * @return the body's result, or on replay the checkpointed one
      */
     <T> T step(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config);
+
+    // ------------------------------------------------------------------ unnamed operations
+    // Names are optional, as in the AWS durable SDK: an unnamed operation is recorded without a name and checked on
+    // replay by its type (and sub-type) alone; its id comes from its position as always. Every named method also
+    // takes a null name for an unnamed operation.
+
+    /** An unnamed {@link #step(String, Class, StepFunction)}. */
+    default <T> T step(Class<T> resultType, StepFunction<T> body) {
+        return step(null, TypeRef.of(resultType), body, StepConfig.defaults());
+    }
+
+    /** An unnamed {@link #step(String, Class, StepFunction, StepConfig)}. */
+    default <T> T step(Class<T> resultType, StepFunction<T> body, StepConfig config) {
+        return step(null, TypeRef.of(resultType), body, config);
+    }
+
+    /** An unnamed {@link #step(String, TypeRef, StepFunction, StepConfig)}. */
+    default <T> T step(TypeRef<T> resultType, StepFunction<T> body, StepConfig config) {
+        return step(null, resultType, body, config);
+    }
+
+    /** An unnamed {@link #stepAsync(String, Class, StepFunction)}. */
+    default <T> DurableFuture<T> stepAsync(Class<T> resultType, StepFunction<T> body) {
+        return stepAsync(null, TypeRef.of(resultType), body, StepConfig.defaults());
+    }
+
+    /** An unnamed {@link #wait(String, Duration)}. */
+    default void wait(Duration duration) {
+        wait(null, duration);
+    }
+
+    /** An unnamed {@link #waitAsync(String, Duration)}. */
+    default DurableFuture<Void> waitAsync(Duration duration) {
+        return waitAsync(null, duration);
+    }
+
+    /** An unnamed {@link #createCallback(String, Class)}. */
+    default <T> DurableCallback<T> createCallback(Class<T> resultType) {
+        return createCallback(null, TypeRef.of(resultType), CallbackConfig.defaults());
+    }
+
+    /** An unnamed {@link #createCallback(String, Class, CallbackConfig)}. */
+    default <T> DurableCallback<T> createCallback(Class<T> resultType, CallbackConfig config) {
+        return createCallback(null, TypeRef.of(resultType), config);
+    }
+
+    /** An unnamed {@link #waitForCallback(String, Class, CallbackSubmitter)}. */
+    default <T> T waitForCallback(Class<T> resultType, CallbackSubmitter submitter) {
+        return waitForCallback(null, TypeRef.of(resultType), submitter, CallbackConfig.defaults());
+    }
+
+    /** An unnamed {@link #waitForCallback(String, Class, CallbackSubmitter, CallbackConfig)}. */
+    default <T> T waitForCallback(Class<T> resultType, CallbackSubmitter submitter, CallbackConfig config) {
+        return waitForCallback(null, TypeRef.of(resultType), submitter, config);
+    }
+
+    /** An unnamed {@link #runInChildContext(String, Class, ChildFunction)}. */
+    default <T> T runInChildContext(Class<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(null, TypeRef.of(resultType), body);
+    }
+
+    /** An unnamed {@link #map(String, Collection, Class, MapFunction, BatchConfig)}. */
+    default <I, T> BatchResult<T> map(Collection<I> items, Class<T> resultType, MapFunction<? super I, T> fn,
+            BatchConfig config) {
+        return map(null, items, TypeRef.of(resultType), fn, config);
+    }
+
+    /** An unnamed {@link #parallel(String, Class, List, BatchConfig)}. */
+    default <T> BatchResult<T> parallel(Class<T> resultType, List<ParallelBranch<T>> branches, BatchConfig config) {
+        return parallel(null, TypeRef.of(resultType), branches, config);
+    }
+
+    /** An unnamed {@link #invoke(String, Class, Object, Class)}. */
+    default <I, O> O invoke(Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType) {
+        return invoke(null, function, input, TypeRef.of(resultType));
+    }
 
     /**
      * Waits durably: the execution suspends, holding no thread, and resumes by replay once {@code duration} has

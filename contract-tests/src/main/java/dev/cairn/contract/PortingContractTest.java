@@ -2,6 +2,8 @@ package dev.cairn.contract;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.BatchItemFailedException;
@@ -11,8 +13,11 @@ import dev.cairn.DurableEngine;
 import dev.cairn.DurableFunction;
 import dev.cairn.DurableFuture;
 import dev.cairn.DurableWorkflow;
+import dev.cairn.ExecutionFailedException;
 import dev.cairn.ExecutionHandle;
 import dev.cairn.ExecutionStatus;
+import dev.cairn.OperationDescription;
+import dev.cairn.OperationType;
 import dev.cairn.ParallelBatch;
 import dev.cairn.ParallelBranch;
 import dev.cairn.Settled;
@@ -383,5 +388,66 @@ public abstract class PortingContractTest extends EngineContractSupport {
         assertEquals(expected, h.result(RESULT_TIMEOUT));
         assertEquals(4, seen.size(), "the first run and the replay saw the same: " + seen);
         assertEquals(seen.subList(0, 2), seen.subList(2, 4));
+    }
+
+    // ================================================================== unnamed operations
+
+    @Test
+    void unnamedOperationsGetIdsByPositionReplayAndAreDescribedWithoutNames() {
+        Map<String, String> callbacks = new ConcurrentHashMap<>();
+        AtomicInteger stepRuns = new AtomicInteger();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        DurableEngine engine = started(builder().register(new Courier())
+                .register("anonymous", String.class, String.class, (in, ctx) -> {
+                    String a = ctx.step(String.class, s -> "a" + stepRuns.incrementAndGet());
+                    ctx.wait(Duration.ofMinutes(1));
+                    String b = ctx.waitForCallback(String.class, (id, s) -> callbacks.put("cb", id));
+                    String c = ctx.runInChildContext(String.class, child -> child.step(String.class, s -> "c"));
+                    BatchResult<String> m = ctx.map(List.of("x", "y"), String.class, (item, i, cc) -> item,
+                            BatchConfig.defaults());
+                    BatchResult<String> p = ctx.parallel(String.class, List.of(ParallelBranch.of("only", cc -> "p")),
+                            BatchConfig.defaults());
+                    String d = ctx.invoke(Courier.class, "parcel", String.class);
+                    String summary = a + b + c + m.results() + p.results() + " " + d;
+                    seen.add(summary);
+                    return summary;
+                }));
+        ExecutionHandle<String> h = start(engine, "anonymous", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(1));
+        await().atMost(RESULT_TIMEOUT).until(() -> callbacks.containsKey("cb"));
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        engine.completeCallback(callbacks.get("cb"), "b");
+        awaitStatus(engine, h.executionId() + "/7", ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1));
+        assertEquals("a1bc[x, y][p] delivered parcel", h.result(RESULT_TIMEOUT));
+        assertEquals(1, stepRuns.get(), "the unnamed step replayed from its checkpoint");
+        Map<String, OperationDescription> ops = new java.util.TreeMap<>();
+        engine.describe(h.executionId()).operations().forEach(o -> ops.put(o.id(), o));
+        for (String id : List.of("1", "2", "3", "4", "5", "6", "7")) {
+            assertTrue(ops.containsKey(id), "operation " + id + " in " + ops.keySet());
+            assertNull(ops.get(id).name(), "operation " + id + " is unnamed");
+        }
+        assertEquals(OperationType.STEP, ops.get("1").type());
+        assertEquals(OperationType.WAIT, ops.get("2").type());
+        assertEquals(OperationType.INVOKE, ops.get("7").type());
+        assertEquals("submit", ops.get("3-2").name());
+    }
+
+    @Test
+    void anUnnamedStepWhereANamedOneWasRecordedFailsTheExecutionSayingSo() {
+        java.util.concurrent.atomic.AtomicBoolean named = new java.util.concurrent.atomic.AtomicBoolean(true);
+        DurableEngine engine = started(builder().register("renamed", String.class, String.class, (in, ctx) -> {
+            String r = named.get() ? ctx.step("charge", String.class, s -> "ok") : ctx.step(String.class, s -> "ok");
+            ctx.wait(Duration.ofMinutes(1));
+            return r;
+        }));
+        ExecutionHandle<String> h = start(engine, "renamed", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        named.set(false);
+        clock.advance(Duration.ofMinutes(1));
+        ExecutionFailedException e = assertThrows(ExecutionFailedException.class, () -> h.result(RESULT_TIMEOUT));
+        assertTrue(e.error().message().contains("recorded as STEP 'charge' but the code now calls STEP (unnamed)"),
+                e.error().message());
     }
 }

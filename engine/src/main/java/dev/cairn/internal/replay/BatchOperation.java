@@ -58,7 +58,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
     BatchOperation(ReplayContext ctx, String kind, String name, List<Task<T>> tasks, TypeRef<T> type,
             BatchConfig config) {
-        super(ctx, OperationType.CONTEXT, kind, name, kind.toLowerCase(java.util.Locale.ROOT) + " '" + name + "'");
+        super(ctx, OperationType.CONTEXT, kind, name, ReplayValidator.label(kind.toLowerCase(java.util.Locale.ROOT), name));
         this.kind = kind;
         this.name = name;
         this.tasks = tasks;

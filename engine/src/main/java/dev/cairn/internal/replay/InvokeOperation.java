@@ -34,7 +34,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
     private final TypeRef<O> resultType;
 
     InvokeOperation(ReplayContext ctx, String name, String functionName, Object input, TypeRef<O> resultType) {
-        super(ctx, OperationType.INVOKE, functionName, name, "invoke '" + name + "'");
+        super(ctx, OperationType.INVOKE, functionName, name, ReplayValidator.label("invoke", name));
         this.name = name;
         this.functionName = functionName;
         this.input = input;

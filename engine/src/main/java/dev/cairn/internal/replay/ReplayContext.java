@@ -183,24 +183,31 @@ public final class ReplayContext implements DurableContext {
         return run;
     }
 
+    /** Checks an operation's name, which may be {@code null}: an unnamed operation, as the AWS durable SDK allows. */
+    private static void checkOptionalName(String name, String what) {
+        if (name != null) {
+            UserText.checkName(name, what);
+        }
+    }
+
     // ================================================================ operations
 
     @Override
     public <T> T step(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config) {
-        UserText.checkName(name, "step");
+        checkOptionalName(name, "step");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(config, "config");
-        return new StepOperation<>(this, name, resultType, body, config, "step '" + name + "'").run(scope);
+        return new StepOperation<>(this, name, resultType, body, config, ReplayValidator.label("step", name)).run(scope);
     }
 
     @Override
     public <T> DurableFuture<T> stepAsync(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config) {
-        UserText.checkName(name, "step");
+        checkOptionalName(name, "step");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(config, "config");
-        return async(new StepOperation<>(this, name, resultType, body, config, "stepAsync '" + name + "'"));
+        return async(new StepOperation<>(this, name, resultType, body, config, ReplayValidator.label("stepAsync", name)));
     }
 
     @Override
@@ -210,17 +217,18 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public DurableFuture<Void> waitAsync(String name, Duration duration) {
-        UserText.checkName(name, "wait");
+        checkOptionalName(name, "wait");
         Objects.requireNonNull(duration, "duration");
         if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException("wait '" + name + "' duration must be positive, was " + duration);
+            throw new IllegalArgumentException(ReplayValidator.label("wait", name) + " duration must be positive, was "
+                    + duration);
         }
         return new WaitOperation(this, name, duration).run(scope);
     }
 
     @Override
     public <T> DurableCallback<T> createCallback(String name, TypeRef<T> resultType, CallbackConfig config) {
-        UserText.checkName(name, "callback");
+        checkOptionalName(name, "callback");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(config, "config");
         return new CallbackOperation<>(this, name, resultType, config).run(scope);
@@ -228,7 +236,7 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> T waitForCallback(String name, TypeRef<T> resultType, CallbackSubmitter submitter, CallbackConfig config) {
-        UserText.checkName(name, "waitForCallback");
+        checkOptionalName(name, "waitForCallback");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(submitter, "submitter");
         Objects.requireNonNull(config, "config");
@@ -238,7 +246,7 @@ public final class ReplayContext implements DurableContext {
     @Override
     public <T> DurableFuture<T> waitForCallbackAsync(String name, TypeRef<T> resultType, CallbackSubmitter submitter,
             CallbackConfig config) {
-        UserText.checkName(name, "waitForCallback");
+        checkOptionalName(name, "waitForCallback");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(submitter, "submitter");
         Objects.requireNonNull(config, "config");
@@ -247,12 +255,12 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        UserText.checkName(name, "child context");
+        checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
         ChildContextOperation<T> child = new ChildContextOperation<>(this, name, resultType, body,
-                "runInChildContext '" + name + "'");
-        activeChild = name;
+                ReplayValidator.label("runInChildContext", name));
+        activeChild = name == null ? "(unnamed)" : name;
         try {
             return child.run(scope);
         } finally {
@@ -262,10 +270,10 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        UserText.checkName(name, "child context");
+        checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
-        return async(new ChildContextOperation<>(this, name, resultType, body, "runInChildContextAsync '" + name + "'"));
+        return async(new ChildContextOperation<>(this, name, resultType, body, ReplayValidator.label("runInChildContextAsync", name)));
     }
 
     @Override
@@ -292,7 +300,7 @@ public final class ReplayContext implements DurableContext {
 
     private <T> BatchOperation<T> parallelOperation(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
             BatchConfig config) {
-        UserText.checkName(name, "parallel");
+        checkOptionalName(name, "parallel");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(branches, "branches");
         Objects.requireNonNull(config, "config");
@@ -323,7 +331,7 @@ public final class ReplayContext implements DurableContext {
 
     private <I, T> BatchOperation<T> mapOperation(String name, Collection<I> items, TypeRef<T> resultType,
             MapFunction<? super I, T> fn, BatchConfig config) {
-        UserText.checkName(name, "map");
+        checkOptionalName(name, "map");
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(fn, "fn");
@@ -385,7 +393,7 @@ public final class ReplayContext implements DurableContext {
 
     private <O> InvokeOperation<O> invokeOperation(String name, String functionName, Object input,
             TypeRef<O> resultType) {
-        UserText.checkName(name, "invoke");
+        checkOptionalName(name, "invoke");
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(resultType, "resultType");
         return new InvokeOperation<>(this, name, functionName, input, resultType);

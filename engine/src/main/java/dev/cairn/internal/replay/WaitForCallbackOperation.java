@@ -31,7 +31,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
 
     WaitForCallbackOperation(ReplayContext ctx, String name, TypeRef<T> resultType, CallbackSubmitter submitter,
             CallbackConfig config) {
-        super(ctx, OperationType.CONTEXT, SUB_TYPE, name, "waitForCallback '" + name + "'");
+        super(ctx, OperationType.CONTEXT, SUB_TYPE, name, ReplayValidator.label("waitForCallback", name));
         this.name = name;
         this.resultType = resultType;
         this.submitter = submitter;
@@ -61,7 +61,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
         ReplayContext child = new ReplayContext(run, s, id);
         DurableCallback<T> callback = child.createCallback(name, resultType, config);
         try {
-            child.step("submit " + name, Void.class, step -> {
+            child.step(name == null ? "submit" : "submit " + name, Void.class, step -> {
                 submitter.submit(callback.id(), step);
                 return null;
             }, config.submitterConfig());
