@@ -51,6 +51,27 @@ public record BatchResult<T>(List<BatchItem<T>> items, CompletionReason completi
         return failureCount() > 0;
     }
 
+    /**
+     * Rethrows the failure of the first failed item, in input order, as the type it was thrown as; returns this
+     * result if no item failed: {@code ctx.map(...).throwIfError().results()}.
+     *
+     * <p>Only the error's record (type, message, stack trace) survives a replay, so the exception is rebuilt from it
+     * on every run, the first included: an unchecked exception with a public constructor taking a message is thrown
+     * as its own type with the recorded message; anything else (a checked exception, which is then the cause, or
+     * one of Cairn's own exceptions thrown out of the item) as {@link BatchItemFailedException} with the record.
+     *
+     * @return this result, when no item failed
+     */
+    public BatchResult<T> throwIfError() {
+        for (BatchItem<T> item : items) {
+            if (item.status() == BatchItemStatus.FAILED) {
+                throw dev.cairn.internal.RecordedErrors.rethrowable(item.error(), item.index(), item.name(),
+                        "item " + item.index() + " ('" + item.name() + "') of the batch");
+            }
+        }
+        return this;
+    }
+
     private int count(BatchItemStatus status) {
         int n = 0;
         for (BatchItem<T> item : items) {

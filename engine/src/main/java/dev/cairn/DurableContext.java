@@ -30,7 +30,7 @@ public interface DurableContext {
     /**
      * Runs a step with the {@linkplain StepConfig#defaults() default config} and checkpoints its result.
      *
-     * @param name       the step's name, recorded and checked on replay
+     * @param name       the step's name, recorded and checked on replay; {@code null} for an unnamed step
      * @param resultType the result's class
      * @param body       the step's body
      * @return the body's result, or on replay the checkpointed one
@@ -62,6 +62,82 @@ public interface DurableContext {
      * @return the body's result, or on replay the checkpointed one
      */
     <T> T step(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config);
+
+    // ------------------------------------------------------------------ unnamed operations
+    // Names are optional, as in the AWS durable SDK: an unnamed operation is recorded without a name and checked on
+    // replay by its type (and sub-type) alone; its id comes from its position as always. Every named method also
+    // takes a null name for an unnamed operation.
+
+    /** An unnamed {@link #step(String, Class, StepFunction)}. */
+    default <T> T step(Class<T> resultType, StepFunction<T> body) {
+        return step(null, TypeRef.of(resultType), body, StepConfig.defaults());
+    }
+
+    /** An unnamed {@link #step(String, Class, StepFunction, StepConfig)}. */
+    default <T> T step(Class<T> resultType, StepFunction<T> body, StepConfig config) {
+        return step(null, TypeRef.of(resultType), body, config);
+    }
+
+    /** An unnamed {@link #step(String, TypeRef, StepFunction, StepConfig)}. */
+    default <T> T step(TypeRef<T> resultType, StepFunction<T> body, StepConfig config) {
+        return step(null, resultType, body, config);
+    }
+
+    /** An unnamed {@link #stepAsync(String, Class, StepFunction)}. */
+    default <T> DurableFuture<T> stepAsync(Class<T> resultType, StepFunction<T> body) {
+        return stepAsync(null, TypeRef.of(resultType), body, StepConfig.defaults());
+    }
+
+    /** An unnamed {@link #wait(String, Duration)}. */
+    default void wait(Duration duration) {
+        wait(null, duration);
+    }
+
+    /** An unnamed {@link #waitAsync(String, Duration)}. */
+    default DurableFuture<Void> waitAsync(Duration duration) {
+        return waitAsync(null, duration);
+    }
+
+    /** An unnamed {@link #createCallback(String, Class)}. */
+    default <T> DurableCallback<T> createCallback(Class<T> resultType) {
+        return createCallback(null, TypeRef.of(resultType), CallbackConfig.defaults());
+    }
+
+    /** An unnamed {@link #createCallback(String, Class, CallbackConfig)}. */
+    default <T> DurableCallback<T> createCallback(Class<T> resultType, CallbackConfig config) {
+        return createCallback(null, TypeRef.of(resultType), config);
+    }
+
+    /** An unnamed {@link #waitForCallback(String, Class, CallbackSubmitter)}. */
+    default <T> T waitForCallback(Class<T> resultType, CallbackSubmitter submitter) {
+        return waitForCallback(null, TypeRef.of(resultType), submitter, CallbackConfig.defaults());
+    }
+
+    /** An unnamed {@link #waitForCallback(String, Class, CallbackSubmitter, CallbackConfig)}. */
+    default <T> T waitForCallback(Class<T> resultType, CallbackSubmitter submitter, CallbackConfig config) {
+        return waitForCallback(null, TypeRef.of(resultType), submitter, config);
+    }
+
+    /** An unnamed {@link #runInChildContext(String, Class, ChildFunction)}. */
+    default <T> T runInChildContext(Class<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(null, TypeRef.of(resultType), body);
+    }
+
+    /** An unnamed {@link #map(String, Collection, Class, MapFunction, BatchConfig)}. */
+    default <I, T> BatchResult<T> map(Collection<I> items, Class<T> resultType, MapFunction<? super I, T> fn,
+            BatchConfig config) {
+        return map(null, items, TypeRef.of(resultType), fn, config);
+    }
+
+    /** An unnamed {@link #parallel(String, Class, List, BatchConfig)}. */
+    default <T> BatchResult<T> parallel(Class<T> resultType, List<ParallelBranch<T>> branches, BatchConfig config) {
+        return parallel(null, TypeRef.of(resultType), branches, config);
+    }
+
+    /** An unnamed {@link #invoke(String, Class, Object, Class)}. */
+    default <I, O> O invoke(Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType) {
+        return invoke(null, function, input, TypeRef.of(resultType));
+    }
 
     /**
      * Waits durably: the execution suspends, holding no thread, and resumes by replay once {@code duration} has
@@ -111,6 +187,24 @@ public interface DurableContext {
 
     /** {@link #waitForCallback(String, Class, CallbackSubmitter, CallbackConfig)} for a generic result type. */
     <T> T waitForCallback(String name, TypeRef<T> resultType, CallbackSubmitter submitter, CallbackConfig config);
+
+    /**
+     * Starts {@link #waitForCallback(String, TypeRef, CallbackSubmitter, CallbackConfig)} on another thread and
+     * returns at once; {@link DurableFuture#get()} returns the callback's result or throws as it would.
+     */
+    <T> DurableFuture<T> waitForCallbackAsync(String name, TypeRef<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config);
+
+    /** {@link #waitForCallbackAsync(String, TypeRef, CallbackSubmitter, CallbackConfig)} with a plain result class. */
+    default <T> DurableFuture<T> waitForCallbackAsync(String name, Class<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config) {
+        return waitForCallbackAsync(name, TypeRef.of(resultType), submitter, config);
+    }
+
+    /** {@link #waitForCallbackAsync(String, TypeRef, CallbackSubmitter, CallbackConfig)} with no timeout. */
+    default <T> DurableFuture<T> waitForCallbackAsync(String name, Class<T> resultType, CallbackSubmitter submitter) {
+        return waitForCallbackAsync(name, TypeRef.of(resultType), submitter, CallbackConfig.defaults());
+    }
 
     // ------------------------------------------------------------------ asynchronous operations
 
@@ -180,6 +274,17 @@ public interface DurableContext {
     }
 
     /**
+     * A parallel batch whose branches are added one by one, each with its own result type and its own future; see
+     * {@link ParallelBatch}. The batch takes its operation id now.
+     */
+    ParallelBatch parallel(String name, BatchConfig config);
+
+    /** {@link #parallel(String, BatchConfig)} with the default config. */
+    default ParallelBatch parallel(String name) {
+        return parallel(name, BatchConfig.defaults());
+    }
+
+    /**
      * Runs {@code fn} for each item, concurrently, each in a child context of its own; see
      * {@link #parallel(String, TypeRef, List, BatchConfig)} for concurrency, completion, waiting and replay. An
      * empty input succeeds at once.
@@ -195,6 +300,34 @@ public interface DurableContext {
     default <I, T> BatchResult<T> map(String name, Collection<I> items, Class<T> resultType, MapFunction<? super I, T> fn,
             BatchConfig config) {
         return map(name, items, TypeRef.of(resultType), fn, config);
+    }
+
+    /**
+     * Starts {@link #parallel(String, TypeRef, List, BatchConfig)} on another thread and returns at once; the
+     * future's {@link DurableFuture#get()} returns the batch's result.
+     */
+    <T> DurableFuture<BatchResult<T>> parallelAsync(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
+            BatchConfig config);
+
+    /** {@link #parallelAsync(String, TypeRef, List, BatchConfig)} with a plain result class. */
+    default <T> DurableFuture<BatchResult<T>> parallelAsync(String name, Class<T> resultType,
+            List<ParallelBranch<T>> branches, BatchConfig config) {
+        return parallelAsync(name, TypeRef.of(resultType), branches, config);
+    }
+
+    /**
+     * Starts {@link #map(String, Collection, TypeRef, MapFunction, BatchConfig)} on another thread and returns at
+     * once; the future's {@link DurableFuture#get()} returns the batch's result.
+     *
+     * @throws IllegalArgumentException at once, if {@code items} has no stable order
+     */
+    <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config);
+
+    /** {@link #mapAsync(String, Collection, TypeRef, MapFunction, BatchConfig)} with a plain result class. */
+    default <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, Class<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
+        return mapAsync(name, items, TypeRef.of(resultType), fn, config);
     }
 
     // ------------------------------------------------------------------ composition
@@ -217,6 +350,23 @@ public interface DurableContext {
     <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType);
 
     /**
+     * Starts {@link #invoke(String, String, Object, TypeRef)} and returns at once: the child execution runs while
+     * this one goes on, and the future's {@link DurableFuture#get()} waits, suspended if nothing else can progress,
+     * for its result.
+     */
+    <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType);
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
+    default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            Class<O> resultType) {
+        return invokeAsync(name, function, input, TypeRef.of(resultType));
+    }
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
+    <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType);
+
+    /**
      * Polls {@code check} until the state it returns meets the config's condition: each poll is a checkpointed
      * step and each pause between polls a durable wait, per the config's wait strategy.
      *
@@ -237,6 +387,19 @@ public interface DurableContext {
     }
 
     /**
+     * Starts {@link #waitForCondition(String, TypeRef, ConditionCheck, WaitForConditionConfig)} on another thread
+     * and returns at once; the future's {@link DurableFuture#get()} returns the state that met the condition.
+     */
+    <S> DurableFuture<S> waitForConditionAsync(String name, TypeRef<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config);
+
+    /** {@link #waitForConditionAsync(String, TypeRef, ConditionCheck, WaitForConditionConfig)} with a plain class. */
+    default <S> DurableFuture<S> waitForConditionAsync(String name, Class<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config) {
+        return waitForConditionAsync(name, TypeRef.of(stateType), check, config);
+    }
+
+    /**
      * Runs a block of operations, retrying the whole block with {@code strategy} when it throws: each attempt is a
      * child context of its own, and the pause between attempts a durable wait.
      *
@@ -247,6 +410,30 @@ public interface DurableContext {
     /** {@link #withRetry(String, TypeRef, RetryStrategy, ChildFunction)} with a plain result class. */
     default <T> T withRetry(String name, Class<T> resultType, RetryStrategy strategy, ChildFunction<T> body) {
         return withRetry(name, TypeRef.of(resultType), strategy, body);
+    }
+
+    /**
+     * {@link #withRetry(String, TypeRef, RetryStrategy, ChildFunction)} whose body is told which attempt it runs,
+     * from 1: {@code ctx.withRetry("charge", Receipt.class, strategy, (attempt, c) -> ...)}.
+     */
+    <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, AttemptFunction<T> body);
+
+    /** {@link #withRetry(String, TypeRef, RetryStrategy, AttemptFunction)} with a plain result class. */
+    default <T> T withRetry(String name, Class<T> resultType, RetryStrategy strategy, AttemptFunction<T> body) {
+        return withRetry(name, TypeRef.of(resultType), strategy, body);
+    }
+
+    /**
+     * Starts {@link #withRetry(String, TypeRef, RetryStrategy, AttemptFunction)} on another thread and returns at
+     * once; the future's {@link DurableFuture#get()} returns the block's result or throws its last error.
+     */
+    <T> DurableFuture<T> withRetryAsync(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body);
+
+    /** {@link #withRetryAsync(String, TypeRef, RetryStrategy, AttemptFunction)} with a plain result class. */
+    default <T> DurableFuture<T> withRetryAsync(String name, Class<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
+        return withRetryAsync(name, TypeRef.of(resultType), strategy, body);
     }
 
     /** The current time on the engine's clock, recorded the first time, so it is the same on every replay. */

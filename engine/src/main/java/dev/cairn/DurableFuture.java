@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * The pending result of an asynchronous durable operation ({@link DurableContext#stepAsync},
- * {@link DurableContext#waitAsync}, {@link DurableContext#runInChildContextAsync}, {@link DurableCallback}).
+ * {@link DurableContext#waitAsync}, {@link DurableContext#runInChildContextAsync}, {@link DurableContext#mapAsync},
+ * {@link DurableContext#parallelAsync}, {@link DurableContext#invokeAsync}, {@link DurableContext#waitForCallbackAsync},
+ * {@link DurableContext#waitForConditionAsync}, {@link DurableContext#withRetryAsync}, {@link DurableCallback}).
  * The operation's id was taken when it was started, so the order in which operations start stays deterministic
  * on replay whatever order they finish in.
  *
@@ -36,6 +38,20 @@ public interface DurableFuture<T> {
     /** Waits for all the futures; {@link #get()} of the result returns their results in order. */
     static <T> DurableFuture<List<T>> allOf(List<? extends DurableFuture<? extends T>> futures) {
         return DurableFutures.allOf(futures);
+    }
+
+    /**
+     * Waits for all the futures to finish, successfully or not, and throws none of their errors: {@link #get()} of
+     * the result returns how each ended, in order. Like {@link #allOf}, it suspends the execution while one of them
+     * cannot finish yet and nothing else can progress.
+     */
+    static DurableFuture<List<Settled<Object>>> allSettled(DurableFuture<?>... futures) {
+        return DurableFutures.allSettled(Arrays.asList(futures));
+    }
+
+    /** {@link #allSettled(DurableFuture[])} for futures of one type. */
+    static <T> DurableFuture<List<Settled<T>>> allSettled(List<? extends DurableFuture<? extends T>> futures) {
+        return DurableFutures.allSettled(futures);
     }
 
     /**

@@ -3,7 +3,8 @@ package dev.cairn.config;
 import java.util.Objects;
 
 /**
- * How a batch runs: {@code map} or {@code parallel}. Build one with {@link #builder()}.
+ * How a batch runs: {@code map} or {@code parallel}: its concurrency, its completion policy and, for a map, how its
+ * items are named. Build one with {@link #builder()}.
  */
 public final class BatchConfig {
 
@@ -11,10 +12,12 @@ public final class BatchConfig {
 
     private final int maxConcurrency;
     private final CompletionConfig completion;
+    private final ItemNamer<Object> itemNamer;
 
     private BatchConfig(Builder builder) {
         this.maxConcurrency = builder.maxConcurrency;
         this.completion = builder.completion;
+        this.itemNamer = builder.itemNamer;
     }
 
     /** No concurrency limit beyond the number of items; {@link CompletionConfig#allCompleted()}. */
@@ -37,10 +40,16 @@ public final class BatchConfig {
         return completion;
     }
 
+    /** How a map names its items, or {@code null} for {@code "item <index>"}. */
+    public ItemNamer<Object> itemNamer() {
+        return itemNamer;
+    }
+
     /** Builds a {@link BatchConfig}. */
     public static final class Builder {
         private int maxConcurrency = Integer.MAX_VALUE;
         private CompletionConfig completion = CompletionConfig.allCompleted();
+        private ItemNamer<Object> itemNamer;
 
         private Builder() {
         }
@@ -60,6 +69,28 @@ public final class BatchConfig {
         /** When the batch is complete; {@link CompletionConfig#allCompleted()} by default. */
         public Builder completion(CompletionConfig completion) {
             this.completion = Objects.requireNonNull(completion, "completion");
+            return this;
+        }
+
+        /**
+         * How a {@code map} names its items ({@code (order, index) -> order.id()}); {@code "item <index>"} by default
+         * and for an item the namer gives {@code null}. Names are checked (at most 200 printable characters) before
+         * the map starts, and on replay against the items' checkpoints, so a namer must give each item the same
+         * name on every run. A {@code parallel} ignores it: its branches are named already.
+         */
+        public Builder itemNamer(ItemNamer<Object> itemNamer) {
+            this.itemNamer = Objects.requireNonNull(itemNamer, "itemNamer");
+            return this;
+        }
+
+        /**
+         * {@link #itemNamer(ItemNamer)} typed to the map's items: {@code itemNamer(Order.class, (o, i) -> o.id())}.
+         * An item that is not an {@code itemType} fails the map with a {@link ClassCastException} naming its type.
+         */
+        public <I> Builder itemNamer(Class<I> itemType, ItemNamer<? super I> itemNamer) {
+            Objects.requireNonNull(itemType, "itemType");
+            Objects.requireNonNull(itemNamer, "itemNamer");
+            this.itemNamer = (item, index) -> itemNamer.name(itemType.cast(item), index);
             return this;
         }
 

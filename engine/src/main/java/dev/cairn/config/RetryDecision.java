@@ -29,4 +29,14 @@ public record RetryDecision(boolean retry, Duration delay) {
     public static RetryDecision stop() {
         return STOP;
     }
+
+    /** {@link #retryAfter(Duration)}, under the AWS durable SDK's name. */
+    public static RetryDecision retry(Duration delay) {
+        return retryAfter(delay);
+    }
+
+    /** {@link #stop()}, under the AWS durable SDK's name. */
+    public static RetryDecision fail() {
+        return STOP;
+    }
 }

@@ -5,7 +5,12 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
-/** Ready-made {@link RetryStrategy retry strategies}. {@code maxAttempts} always counts the first attempt. */
+/**
+ * Ready-made {@link RetryStrategy retry strategies}. {@code maxAttempts} always counts the first attempt.
+ *
+ * <p>Prefer the builders, {@link #linear()} and {@link #exponential()}: they name every delay, where the positional
+ * factories take several {@link Duration}s in a row that a call can swap without a compiler noticing.
+ */
 public final class RetryStrategies {
 
     private RetryStrategies() {
@@ -21,6 +26,22 @@ public final class RetryStrategies {
      */
     public static RetryStrategy defaultStrategy() {
         return exponentialBackoff(3, Duration.ofSeconds(1), Duration.ofMinutes(1), 2.0, Jitter.FULL);
+    }
+
+    /**
+     * A builder of linear backoff, whose delays are all set by name:
+     * {@code linear().maxAttempts(5).initialDelay(d).increment(i).maxDelay(m).build()}.
+     */
+    public static LinearBackoffBuilder linear() {
+        return new LinearBackoffBuilder();
+    }
+
+    /**
+     * A builder of exponential backoff, whose options are all set by name:
+     * {@code exponential().maxAttempts(5).initialDelay(d).maxDelay(m).backoffRate(2.0).jitter(Jitter.FULL).build()}.
+     */
+    public static ExponentialBackoffBuilder exponential() {
+        return new ExponentialBackoffBuilder();
     }
 
     /**
@@ -42,9 +63,7 @@ public final class RetryStrategies {
             throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be less than initialDelay ("
                     + initialDelay + ")");
         }
-        if (!(backoffRate >= 1.0) || Double.isInfinite(backoffRate)) {
-            throw new IllegalArgumentException("backoffRate must be a finite number of at least 1.0, was " + backoffRate);
-        }
+        checkBackoffRate(backoffRate);
         Objects.requireNonNull(jitter, "jitter");
         return (error, attemptsMade) -> {
             if (attemptsMade >= maxAttempts) {
@@ -63,7 +82,11 @@ public final class RetryStrategies {
      * @param initialDelay the delay before the first retry
      * @param increment    added for each further retry
      * @param maxDelay     the largest delay, at least {@code initialDelay}
+     * @deprecated its three {@link Duration}s are easy to pass in another order: the AWS durable SDK's ports put
+     *             the max delay before the increment, and such a call compiles here and retries on other delays.
+     *             Use {@link #linear()}, which names each one.
      */
+    @Deprecated
     public static RetryStrategy linearBackoff(int maxAttempts, Duration initialDelay, Duration increment, Duration maxDelay) {
         checkAttempts(maxAttempts);
         checkDelay("initialDelay", initialDelay);
@@ -73,12 +96,32 @@ public final class RetryStrategies {
             throw new IllegalArgumentException("maxDelay (" + maxDelay + ") must not be less than initialDelay ("
                     + initialDelay + ")");
         }
+        return linear(maxAttempts, initialDelay, increment, maxDelay);
+    }
+
+    /**
+     * Linear backoff without a cap, as the AWS durable SDK's {@code linearBackoff(maxAttempts, initialDelay,
+     * increment)}: the n-th retry waits {@code initialDelay + increment * (n-1)}. With a cap, use {@link #linear()}.
+     *
+     * @param maxAttempts  attempts in all, at least 1
+     * @param initialDelay the delay before the first retry, not negative
+     * @param increment    added for each further retry, not negative
+     */
+    public static RetryStrategy linearBackoff(int maxAttempts, Duration initialDelay, Duration increment) {
+        checkAttempts(maxAttempts);
+        checkDelay("initialDelay", initialDelay);
+        checkDelay("increment", increment);
+        return linear(maxAttempts, initialDelay, increment, null);
+    }
+
+    /** Linear backoff from checked arguments; {@code maxDelay} null for no cap. */
+    static RetryStrategy linear(int maxAttempts, Duration initialDelay, Duration increment, Duration maxDelay) {
         return (error, attemptsMade) -> {
             if (attemptsMade >= maxAttempts) {
                 return RetryDecision.stop();
             }
             Duration delay = initialDelay.plus(increment.multipliedBy(attemptsMade - 1L));
-            return RetryDecision.retryAfter(delay.compareTo(maxDelay) > 0 ? maxDelay : delay);
+            return RetryDecision.retryAfter(maxDelay != null && delay.compareTo(maxDelay) > 0 ? maxDelay : delay);
         };
     }
 
@@ -115,13 +158,19 @@ public final class RetryStrategies {
         };
     }
 
-    private static void checkAttempts(int maxAttempts) {
+    static void checkBackoffRate(double backoffRate) {
+        if (!(backoffRate >= 1.0) || Double.isInfinite(backoffRate)) {
+            throw new IllegalArgumentException("backoffRate must be a finite number of at least 1.0, was " + backoffRate);
+        }
+    }
+
+    static void checkAttempts(int maxAttempts) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }
     }
 
-    private static void checkDelay(String name, Duration delay) {
+    static void checkDelay(String name, Duration delay) {
         Objects.requireNonNull(delay, name);
         if (delay.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, was " + delay);

@@ -41,8 +41,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
-    /** One item or branch. */
-    record Task<T>(String name, ChildFunction<T> body) {
+    /** One item or branch; {@code type} is the type its result is checkpointed as, or null for the batch's. */
+    record Task<T>(String name, ChildFunction<T> body, java.lang.reflect.Type type) {
+        Task(String name, ChildFunction<T> body) {
+            this(name, body, null);
+        }
     }
 
     private enum State { NEW, DONE_OK, DONE_FAILED }
@@ -55,12 +58,17 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
     BatchOperation(ReplayContext ctx, String kind, String name, List<Task<T>> tasks, TypeRef<T> type,
             BatchConfig config) {
-        super(ctx, OperationType.CONTEXT, kind, name, kind.toLowerCase(java.util.Locale.ROOT) + " '" + name + "'");
+        super(ctx, OperationType.CONTEXT, kind, name, ReplayValidator.label(kind.toLowerCase(java.util.Locale.ROOT), name));
         this.kind = kind;
         this.name = name;
         this.tasks = tasks;
         this.type = type;
         this.config = config;
+    }
+
+    private java.lang.reflect.Type typeOf(int i) {
+        java.lang.reflect.Type own = tasks.get(i).type();
+        return own != null ? own : type.type();
     }
 
     private String itemId(int i) {
@@ -84,13 +92,13 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     }
 
     @Override
-    BatchResult<T> start(Scope unused) {
+    BatchResult<T> start(Scope s) {
         int n = tasks.size();
         Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
         OperationRecord started = ctx.record(id, OperationType.CONTEXT, kind, name, OperationStatus.STARTED, 0, null, null,
                 null, startedAt, null);
         if (recorded == null) {
-            ctx.write(started, false);
+            ctx.write(s, started, false);
         }
 
         State[] state = new State[n];
@@ -99,12 +107,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         int failures = 0;
         for (int i = 0; i < n; i++) {
             OperationRecord op = run.visit(itemId(i));
-            if (op != null && (op.type() != OperationType.CONTEXT || !itemKind().equals(op.subType())
-                    || !tasks.get(i).name().equals(op.name()))) {
-                throw run.nonDeterministic(itemId(i), "operation " + itemId(i) + " of execution " + run.executionId()
-                        + " was recorded as " + op.type() + "/" + op.subType() + " '" + op.name() + "' but " + kind
-                        + " '" + name + "' now has " + itemKind() + " '" + tasks.get(i).name() + "' there. The code"
-                        + " changed under a running execution, so it is failed.");
+            if (op != null) {
+                checkItem(i, op);
             }
             itemOps[i] = op;
             state[i] = State.NEW;
@@ -125,7 +129,12 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         int next = 0;
         CompletionReason reason;
         while (true) {
-            reason = CompletionPolicy.decide(completion, successes, failures, n);
+            try {
+                reason = CompletionPolicy.decide(completion, successes, failures, n);
+            } catch (RuntimeException e) {
+                detachAll(inFlight, scopes); // a completion predicate threw: the batch stops here
+                throw e;
+            }
             if (reason != null) {
                 break;
             }
@@ -196,7 +205,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
                 }
                 boolean canStartMore = inFlight.size() < config.maxConcurrency() && next < n;
                 if (!canStartMore) {
-                    throw ctx.scope.suspend(wake);
+                    throw s.suspend(wake);
                 }
                 continue;
             }
@@ -214,8 +223,19 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             });
         }
         String summary = reason.name() + ":" + statuses;
-        ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
+        ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
         return build(reason, statuses.toString());
+    }
+
+    /** Checks that item {@code i}'s checkpoint is of the item the code has there now: its kind and its name. */
+    private void checkItem(int i, OperationRecord op) {
+        if (op.type() != OperationType.CONTEXT || !itemKind().equals(op.subType())
+                || !java.util.Objects.equals(tasks.get(i).name(), op.name())) {
+            throw run.nonDeterministic(itemId(i), "operation " + itemId(i) + " of execution " + run.executionId()
+                    + " was recorded as " + op.type() + "/" + op.subType() + " '" + op.name() + "' but " + kind
+                    + " '" + name + "' now has " + itemKind() + " '" + tasks.get(i).name() + "' there. "
+                    + ReplayValidator.CODE_CHANGED);
+        }
     }
 
     private void startItem(int i, OperationRecord[] itemOps, Map<Integer, CompletableFuture<Outcome<T>>> inFlight,
@@ -258,7 +278,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         Instant now = run.clockNow();
         if (error == null) {
             try {
-                String data = run.payload(value, type.type(), "the result of " + itemKind() + " " + i + " of " + kind
+                String data = run.payload(value, typeOf(i), "the result of " + itemKind() + " " + i + " of " + kind
                         + " '" + name + "'");
                 itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
                 ctx.write(itemOps[i], false);
@@ -303,9 +323,12 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         for (int i = 0; i < statuses.length(); i++) {
             String itemName = tasks.get(i).name();
             OperationRecord op = run.history.operations.get(itemId(i));
+            if (op != null) {
+                checkItem(i, op);
+            }
             items.add(switch (statuses.charAt(i)) {
                 case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED,
-                        run.read(op.result(), type.type(), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
+                        run.read(op.result(), typeOf(i), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
                 case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, op.error());
                 case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
                 default -> new BatchItem<>(i, itemName, BatchItemStatus.SKIPPED, null, null);

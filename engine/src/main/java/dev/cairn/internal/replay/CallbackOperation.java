@@ -32,7 +32,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
     private final CallbackConfig config;
 
     CallbackOperation(ReplayContext ctx, String name, TypeRef<T> resultType, CallbackConfig config) {
-        super(ctx, OperationType.CALLBACK, null, name, "createCallback '" + name + "'");
+        super(ctx, OperationType.CALLBACK, null, name, ReplayValidator.label("createCallback", name));
         this.name = name;
         this.resultType = resultType;
         this.config = config;

@@ -1,6 +1,7 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.DurableFuture;
+import dev.cairn.Settled;
 import dev.cairn.internal.run.ExecutionRun;
 import dev.cairn.internal.run.Outcome;
 import dev.cairn.internal.run.Scope;
@@ -12,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@code DurableFuture.allOf} and {@code anyOf} over futures started from one context. {@code allOf} checkpoints
- * nothing of its own; {@code anyOf} records which future finished first, so that a replay picks the same one.
+ * {@code DurableFuture.allOf}, {@code allSettled} and {@code anyOf} over futures started from one context. {@code allOf}
+ * and {@code allSettled} checkpoint nothing of their own; {@code anyOf} records which future finished first, so that a replay picks the same one.
  */
 final class Combinators {
 
@@ -67,6 +68,63 @@ final class Combinators {
                     return values;
                 }
                 return owner.resolve(o);
+            }
+        };
+    }
+
+    /**
+     * {@code allSettled}: settled once every future has, blocked while one is; {@code get()} lets each future
+     * record its own completion and captures what it returned or threw. Like {@code allOf}, it checkpoints nothing
+     * of its own: each future replays its own outcome.
+     */
+    static DurableFuture<List<Settled<Object>>> allSettled(ReplayContext ctx, List<? extends DurableFuture<?>> futures) {
+        ctx.checkActive("allSettled");
+        List<DurableFutureBase<?>> all = new ArrayList<>();
+        for (DurableFuture<?> f : futures) {
+            all.add((DurableFutureBase<?>) f);
+        }
+        return new DurableFutureBase<List<Settled<Object>>>(ctx) {
+            @Override
+            CompletableFuture<Outcome<List<Settled<Object>>>> settled() {
+                List<CompletableFuture<? extends Outcome<?>>> each = new ArrayList<>();
+                for (DurableFutureBase<?> f : all) {
+                    each.add(f.settled());
+                }
+                return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0])).handle((ignored, e) -> {
+                    Instant wake = null;
+                    boolean blocked = false;
+                    for (CompletableFuture<? extends Outcome<?>> f : each) {
+                        Outcome<?> o = f.join();
+                        if (o.kind() == Outcome.Kind.DETACHED) {
+                            return Outcome.<List<Settled<Object>>>detached();
+                        }
+                        if (o.blocked()) {
+                            wake = blocked ? Outcome.earliest(wake, o.wakeAt()) : o.wakeAt();
+                            blocked = true;
+                        }
+                    }
+                    // The values are taken by get(), from each future, so that each records its own completion.
+                    return blocked ? Outcome.<List<Settled<Object>>>blocked(wake)
+                            : Outcome.<List<Settled<Object>>>value(null);
+                });
+            }
+
+            @Override
+            public List<Settled<Object>> get() {
+                owner.checkActive("allSettled(...).get()");
+                Outcome<List<Settled<Object>>> o = settled().join();
+                if (o.kind() != Outcome.Kind.VALUE) {
+                    return owner.resolve(o);
+                }
+                List<Settled<Object>> outcomes = new ArrayList<>();
+                for (DurableFutureBase<?> f : all) {
+                    try {
+                        outcomes.add(Settled.success(f.get()));
+                    } catch (RuntimeException e) {
+                        outcomes.add(Settled.failure(e));
+                    }
+                }
+                return outcomes;
             }
         };
     }

@@ -1,11 +1,13 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.CompletionReason;
+import dev.cairn.config.BatchCounts;
 import dev.cairn.config.CompletionConfig;
 
 /**
  * When a batch is complete, by its {@link CompletionConfig}: its failures exceed what it tolerates, its successes
- * reach the minimum it asks for, or every item has finished. Decided after each item finishes; once decided, no new
+ * reach the minimum it asks for, its own predicate accepts its counts, or every item has finished (the predicate is
+ * asked first, so that a batch whose last item met it says so). Decided after each item finishes; once decided, no new
  * item starts.
  */
 final class CompletionPolicy {
@@ -20,6 +22,9 @@ final class CompletionPolicy {
         }
         if (completion.minSuccessfulReached(successes)) {
             return CompletionReason.MIN_SUCCESSFUL_REACHED;
+        }
+        if (n > 0 && completion.shouldCompleteAt(new BatchCounts(successes, failures, n))) {
+            return CompletionReason.COMPLETION_PREDICATE_MET;
         }
         if (successes + failures == n) {
             return CompletionReason.ALL_COMPLETED;

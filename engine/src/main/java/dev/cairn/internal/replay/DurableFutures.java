@@ -1,6 +1,7 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.DurableFuture;
+import dev.cairn.Settled;
 import java.util.List;
 
 /** The static combinators of {@link DurableFuture}, which belong to the context the futures came from. */
@@ -15,6 +16,12 @@ public final class DurableFutures {
         return (DurableFuture<List<T>>) (DurableFuture<?>) ownerOf(futures).allOf(futures);
     }
 
+    /** See {@link DurableFuture#allSettled(List)}. */
+    @SuppressWarnings("unchecked")
+    public static <T> DurableFuture<List<Settled<T>>> allSettled(List<? extends DurableFuture<? extends T>> futures) {
+        return (DurableFuture<List<Settled<T>>>) (DurableFuture<?>) ownerOf(futures).allSettled(futures);
+    }
+
     /** See {@link DurableFuture#anyOf(List)}. */
     @SuppressWarnings("unchecked")
     public static <T> DurableFuture<T> anyOf(List<? extends DurableFuture<? extends T>> futures) {
@@ -23,18 +30,18 @@ public final class DurableFutures {
 
     private static ReplayContext ownerOf(List<? extends DurableFuture<?>> futures) {
         if (futures == null || futures.isEmpty()) {
-            throw new IllegalArgumentException("allOf and anyOf need at least one future");
+            throw new IllegalArgumentException("allOf, allSettled and anyOf need at least one future");
         }
         ReplayContext owner = null;
         for (DurableFuture<?> f : futures) {
             if (!(f instanceof DurableFutureBase<?> base)) {
-                throw new IllegalArgumentException("allOf and anyOf take futures of durable operations, not "
+                throw new IllegalArgumentException("allOf, allSettled and anyOf take futures of durable operations, not "
                         + (f == null ? "null" : f.getClass().getName()));
             }
             if (owner == null) {
                 owner = base.owner;
             } else if (owner != base.owner) {
-                throw new IllegalArgumentException("allOf and anyOf take futures started from one context");
+                throw new IllegalArgumentException("allOf, allSettled and anyOf take futures started from one context");
             }
         }
         return owner;

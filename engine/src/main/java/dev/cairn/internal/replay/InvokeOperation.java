@@ -34,7 +34,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
     private final TypeRef<O> resultType;
 
     InvokeOperation(ReplayContext ctx, String name, String functionName, Object input, TypeRef<O> resultType) {
-        super(ctx, OperationType.INVOKE, functionName, name, "invoke '" + name + "'");
+        super(ctx, OperationType.INVOKE, functionName, name, ReplayValidator.label("invoke", name));
         this.name = name;
         this.functionName = functionName;
         this.input = input;
@@ -89,7 +89,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
             op = ctx.record(id, OperationType.INVOKE, functionName, name, OperationStatus.STARTED, 0, null, null,
                     null, now, null);
             // The operation and the child in one checkpoint, fenced like every write of the run.
-            ctx.write(ctx.scope, List.of(op), List.of(), List.of(child(childId, data, now)), true);
+            ctx.write(s, List.of(op), List.of(), List.of(child(childId, data, now)), true);
             run.env.dispatch(childId);
             throw s.suspend(null);
         }
@@ -97,7 +97,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         if (child.isEmpty()) {
             // The operation was recorded, the child was not: an operation recorded before its child rode with it.
             String data = run.payload(input, target == null ? null : target.inputType(), "the input of " + where);
-            ctx.write(ctx.scope, List.of(), List.of(), List.of(child(childId, data, run.clockNow())), true);
+            ctx.write(s, List.of(), List.of(), List.of(child(childId, data, run.clockNow())), true);
             run.env.dispatch(childId);
             throw s.suspend(null);
         }
@@ -112,17 +112,17 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
                 value = run.read(c.output(), resultType.type(), "result of " + where);
             } catch (SerializationException e) {
                 // Recorded with the child's status, SUCCEEDED, so that a replay throws this again.
-                ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
+                ctx.write(s, OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
                         "the status of " + where), ErrorInfo.of(e), now), false);
                 throw e;
             }
-            ctx.write(OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
+            ctx.write(s, OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
             return value;
         }
         ErrorInfo error = c.error() != null ? c.error() : ErrorInfo.of("dev.cairn." + c.status(), "child ended " + c.status());
         ErrorInfo recordedError = new ErrorInfo(error.type(), "[" + c.status() + "] " + error.message(), error.stackTrace());
         // The child's status is recorded as the operation's result: data to replay from, not text to parse.
-        ctx.write(OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
+        ctx.write(s, OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
                 "the status of " + where), recordedError, now), false);
         throw failure(where, id, childId, c.status(), recordedError);
     }

@@ -1,5 +1,6 @@
 package dev.cairn.internal.replay;
 
+import dev.cairn.AttemptFunction;
 import dev.cairn.BatchResult;
 import dev.cairn.CallbackSubmitter;
 import dev.cairn.ChildFunction;
@@ -147,6 +148,11 @@ public final class ReplayContext implements DurableContext {
         write(scope, List.of(operation), List.of(), await);
     }
 
+    /** Checkpoints one operation from scope {@code from}. */
+    void write(Scope from, OperationRecord operation, boolean await) {
+        write(from, List.of(operation), List.of(), await);
+    }
+
     /** The STARTED record of context operation {@code id}, checkpointed (without waiting) the first time. */
     OperationRecord startContext(String id, OperationRecord recorded, Scope s, String subType, String name) {
         Instant startedAt = recorded != null ? recorded.startedAt() : run.clockNow();
@@ -182,24 +188,31 @@ public final class ReplayContext implements DurableContext {
         return parentId;
     }
 
+    /** Checks an operation's name, which may be {@code null}: an unnamed operation, as the AWS durable SDK allows. */
+    private static void checkOptionalName(String name, String what) {
+        if (name != null) {
+            UserText.checkName(name, what);
+        }
+    }
+
     // ================================================================ operations
 
     @Override
     public <T> T step(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config) {
-        UserText.checkName(name, "step");
+        checkOptionalName(name, "step");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(config, "config");
-        return new StepOperation<>(this, name, resultType, body, config, "step '" + name + "'").run(scope);
+        return new StepOperation<>(this, name, resultType, body, config, ReplayValidator.label("step", name)).run(scope);
     }
 
     @Override
     public <T> DurableFuture<T> stepAsync(String name, TypeRef<T> resultType, StepFunction<T> body, StepConfig config) {
-        UserText.checkName(name, "step");
+        checkOptionalName(name, "step");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(config, "config");
-        return async(new StepOperation<>(this, name, resultType, body, config, "stepAsync '" + name + "'"));
+        return async(new StepOperation<>(this, name, resultType, body, config, ReplayValidator.label("stepAsync", name)));
     }
 
     @Override
@@ -209,17 +222,18 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public DurableFuture<Void> waitAsync(String name, Duration duration) {
-        UserText.checkName(name, "wait");
+        checkOptionalName(name, "wait");
         Objects.requireNonNull(duration, "duration");
         if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException("wait '" + name + "' duration must be positive, was " + duration);
+            throw new IllegalArgumentException(ReplayValidator.label("wait", name) + " duration must be positive, was "
+                    + duration);
         }
         return new WaitOperation(this, name, duration).run(scope);
     }
 
     @Override
     public <T> DurableCallback<T> createCallback(String name, TypeRef<T> resultType, CallbackConfig config) {
-        UserText.checkName(name, "callback");
+        checkOptionalName(name, "callback");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(config, "config");
         return new CallbackOperation<>(this, name, resultType, config).run(scope);
@@ -227,7 +241,7 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> T waitForCallback(String name, TypeRef<T> resultType, CallbackSubmitter submitter, CallbackConfig config) {
-        UserText.checkName(name, "waitForCallback");
+        checkOptionalName(name, "waitForCallback");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(submitter, "submitter");
         Objects.requireNonNull(config, "config");
@@ -235,13 +249,23 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
+    public <T> DurableFuture<T> waitForCallbackAsync(String name, TypeRef<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config) {
+        checkOptionalName(name, "waitForCallback");
+        Objects.requireNonNull(resultType, "resultType");
+        Objects.requireNonNull(submitter, "submitter");
+        Objects.requireNonNull(config, "config");
+        return async(new WaitForCallbackOperation<>(this, name, resultType, submitter, config));
+    }
+
+    @Override
     public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        UserText.checkName(name, "child context");
+        checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
         ChildContextOperation<T> child = new ChildContextOperation<>(this, name, resultType, body,
-                "runInChildContext '" + name + "'");
-        activeChild = name;
+                ReplayValidator.label("runInChildContext", name));
+        activeChild = name == null ? "(unnamed)" : name;
         try {
             return child.run(scope);
         } finally {
@@ -251,16 +275,37 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        UserText.checkName(name, "child context");
+        checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
-        return async(new ChildContextOperation<>(this, name, resultType, body, "runInChildContextAsync '" + name + "'"));
+        return async(new ChildContextOperation<>(this, name, resultType, body, ReplayValidator.label("runInChildContextAsync", name)));
     }
 
     @Override
     public <T> BatchResult<T> parallel(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
             BatchConfig config) {
+        return parallelOperation(name, resultType, branches, config).run(scope);
+    }
+
+    @Override
+    public <T> DurableFuture<BatchResult<T>> parallelAsync(String name, TypeRef<T> resultType,
+            List<ParallelBranch<T>> branches, BatchConfig config) {
+        return async(parallelOperation(name, resultType, branches, config));
+    }
+
+    @Override
+    public dev.cairn.ParallelBatch parallel(String name, BatchConfig config) {
         UserText.checkName(name, "parallel");
+        Objects.requireNonNull(config, "config");
+        List<BatchOperation.Task<Object>> tasks = new ArrayList<>();
+        BatchOperation<Object> operation = new BatchOperation<>(this, "Parallel", name, tasks, TypeRef.of(Object.class),
+                config);
+        return new ParallelBatchFuture(this, name, operation, tasks);
+    }
+
+    private <T> BatchOperation<T> parallelOperation(String name, TypeRef<T> resultType, List<ParallelBranch<T>> branches,
+            BatchConfig config) {
+        checkOptionalName(name, "parallel");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(branches, "branches");
         Objects.requireNonNull(config, "config");
@@ -274,13 +319,24 @@ public final class ReplayContext implements DurableContext {
             }
             tasks.add(new BatchOperation.Task<>(branch.name(), branch.body()));
         }
-        return new BatchOperation<>(this, "Parallel", name, tasks, resultType, config).run(scope);
+        return new BatchOperation<>(this, "Parallel", name, tasks, resultType, config);
     }
 
     @Override
     public <I, T> BatchResult<T> map(String name, Collection<I> items, TypeRef<T> resultType, MapFunction<? super I, T> fn,
             BatchConfig config) {
-        UserText.checkName(name, "map");
+        return mapOperation(name, items, resultType, fn, config).run(scope);
+    }
+
+    @Override
+    public <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
+        return async(mapOperation(name, items, resultType, fn, config));
+    }
+
+    private <I, T> BatchOperation<T> mapOperation(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
+        checkOptionalName(name, "map");
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(fn, "fn");
@@ -294,9 +350,27 @@ public final class ReplayContext implements DurableContext {
         int index = 0;
         for (I item : items) {
             int i = index++;
-            tasks.add(new BatchOperation.Task<>("item " + i, ctx -> fn.apply(item, i, ctx)));
+            tasks.add(new BatchOperation.Task<>(itemName(name, config, item, i), ctx -> fn.apply(item, i, ctx)));
         }
-        return new BatchOperation<>(this, "Map", name, tasks, resultType, config).run(scope);
+        return new BatchOperation<>(this, "Map", name, tasks, resultType, config);
+    }
+
+    /** The name of item {@code index} of map {@code map}: the config's namer's, checked, or {@code "item <index>"}. */
+    private static String itemName(String map, BatchConfig config, Object item, int index) {
+        if (config.itemNamer() == null) {
+            return "item " + index;
+        }
+        String name = config.itemNamer().name(item, index);
+        if (name == null) {
+            return "item " + index;
+        }
+        try {
+            UserText.checkName(name, "map item");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the item namer of map '" + map + "' named item " + index
+                    + " wrongly: " + e.getMessage(), e);
+        }
+        return name;
     }
 
     @Override
@@ -307,10 +381,27 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
-        UserText.checkName(name, "invoke");
+        return invokeOperation(name, functionName, input, resultType).run(scope);
+    }
+
+    @Override
+    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return async(invokeOperation(name, functionName, input, resultType));
+    }
+
+    @Override
+    public <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        Objects.requireNonNull(function, "function");
+        return invokeAsync(name, run.env.functions().byClass(function).name(), input, resultType);
+    }
+
+    private <O> InvokeOperation<O> invokeOperation(String name, String functionName, Object input,
+            TypeRef<O> resultType) {
+        checkOptionalName(name, "invoke");
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(resultType, "resultType");
-        return new InvokeOperation<>(this, name, functionName, input, resultType).run(scope);
+        return new InvokeOperation<>(this, name, functionName, input, resultType);
     }
 
     @Override
@@ -324,12 +415,39 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
+    public <S> DurableFuture<S> waitForConditionAsync(String name, TypeRef<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config) {
+        UserText.checkName(name, "waitForCondition");
+        Objects.requireNonNull(stateType, "stateType");
+        Objects.requireNonNull(check, "check");
+        Objects.requireNonNull(config, "config");
+        return async(new WaitForConditionOperation<>(this, name, stateType, check, config));
+    }
+
+    @Override
     public <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, ChildFunction<T> body) {
+        Objects.requireNonNull(body, "body");
+        return withRetry(name, resultType, strategy, (attempt, c) -> body.apply(c));
+    }
+
+    @Override
+    public <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, AttemptFunction<T> body) {
+        return withRetryOperation(name, resultType, strategy, body).run(scope);
+    }
+
+    @Override
+    public <T> DurableFuture<T> withRetryAsync(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
+        return async(withRetryOperation(name, resultType, strategy, body));
+    }
+
+    private <T> WithRetryOperation<T> withRetryOperation(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
         UserText.checkName(name, "withRetry");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(body, "body");
-        return new WithRetryOperation<>(this, name, resultType, strategy, body).run(scope);
+        return new WithRetryOperation<>(this, name, resultType, strategy, body);
     }
 
     @Override
@@ -346,6 +464,10 @@ public final class ReplayContext implements DurableContext {
         return Combinators.allOf(this, futures);
     }
 
+    DurableFuture<List<dev.cairn.Settled<Object>>> allSettled(List<? extends DurableFuture<?>> futures) {
+        return Combinators.allSettled(this, futures);
+    }
+
     DurableFuture<Object> anyOf(List<? extends DurableFuture<?>> futures) {
         return Combinators.anyOf(this, futures);
     }
@@ -356,7 +478,7 @@ public final class ReplayContext implements DurableContext {
      * An operation as a future: replayed here and now if its outcome is recorded, else run on a thread of its own
      * in a new scope.
      */
-    private <T> DurableFuture<T> async(DurableOperation<T> operation) {
+    <T> DurableFutureBase<T> async(DurableOperation<T> operation) {
         if (operation.isFinal()) {
             return new AsyncOperation<>(this, CompletableFuture.completedFuture(settle(() -> operation.run(scope))));
         }

@@ -38,6 +38,11 @@ final class ReplayValidator {
     }
 
     private static String describe(OperationType type, String subType, String name) {
-        return type + (subType == null ? "" : "/" + subType) + (name == null ? "" : " '" + name + "'");
+        return type + (subType == null ? "" : "/" + subType) + (name == null ? " (unnamed)" : " '" + name + "'");
+    }
+
+    /** An operation as messages name it: {@code step 'charge'}, or {@code unnamed step}. */
+    static String label(String kind, String name) {
+        return name == null ? "unnamed " + kind : kind + " '" + name + "'";
     }
 }

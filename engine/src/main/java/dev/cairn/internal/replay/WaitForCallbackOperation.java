@@ -31,7 +31,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
 
     WaitForCallbackOperation(ReplayContext ctx, String name, TypeRef<T> resultType, CallbackSubmitter submitter,
             CallbackConfig config) {
-        super(ctx, OperationType.CONTEXT, SUB_TYPE, name, "waitForCallback '" + name + "'");
+        super(ctx, OperationType.CONTEXT, SUB_TYPE, name, ReplayValidator.label("waitForCallback", name));
         this.name = name;
         this.resultType = resultType;
         this.submitter = submitter;
@@ -61,7 +61,7 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
         ReplayContext child = new ReplayContext(run, s, id);
         DurableCallback<T> callback = child.createCallback(name, resultType, config);
         try {
-            child.step("submit " + name, Void.class, step -> {
+            child.step(name == null ? "submit" : "submit " + name, Void.class, step -> {
                 submitter.submit(callback.id(), step);
                 return null;
             }, config.submitterConfig());
@@ -71,25 +71,25 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
                     + e.error().summary();
             ErrorInfo error = ErrorInfo.of(CallbackFailedException.class.getName(), message);
             run.env.failCallbackQuietly(callback.id(), error);
-            ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow()), false);
+            ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.FAILED, null, error, run.clockNow()), false);
             throw new CallbackFailedException(message, callback.id(), id, error);
         }
         T value;
         try {
             value = callback.result();
         } catch (CallbackFailedException e) {
-            ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()),
+            ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()),
                     false);
             throw e;
         } catch (RuntimeException e) {
             if (s.suspension == null && run.nonDeterminism == null) {
-                ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, ErrorInfo.of(e),
+                ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.FAILED, null, ErrorInfo.of(e),
                         run.clockNow()), false);
             }
             throw e;
         }
         OperationRecord childResult = run.history.operations.get(id + "-1");
-        ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, childResult.result(), null,
+        ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, childResult.result(), null,
                 run.clockNow()), false);
         return value;
     }

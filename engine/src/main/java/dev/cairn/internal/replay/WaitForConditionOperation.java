@@ -10,6 +10,7 @@ import dev.cairn.TypeRef;
 import dev.cairn.config.WaitForConditionConfig;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.OperationRecord;
+import java.util.List;
 
 /**
  * {@code ctx.waitForCondition}: durable polling in a child context, a step per poll ({@code check n}) and a wait
@@ -59,13 +60,14 @@ final class WaitForConditionOperation<S> extends DurableOperation<S> {
                         config.checkConfig());
             } catch (StepFailedException e) {
                 // The check failed after its retries: so does the wait, with the check's error.
-                ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(), run.clockNow()),
-                        false);
+                ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(),
+                        run.clockNow())), List.of(), false);
                 throw e;
             }
             if (config.isDone(state)) {
-                ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, run.payload(state,
-                        stateType.type(), "the state of waitForCondition '" + name + "'"), null, run.clockNow()), false);
+                ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, run.payload(state,
+                        stateType.type(), "the state of waitForCondition '" + name + "'"), null, run.clockNow())),
+                        List.of(), false);
                 return state;
             }
             if (attempt >= config.maxAttempts()) {
@@ -73,8 +75,9 @@ final class WaitForConditionOperation<S> extends DurableOperation<S> {
                 String message = "waitForCondition '" + name + "' (operation " + id + " of execution "
                         + run.executionId() + ") polled " + attempt + " times and the condition was not met; last state: "
                         + last;
-                ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null,
-                        ErrorInfo.of(ConditionNotMetException.class.getName(), message), run.clockNow()), false);
+                ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.FAILED, null,
+                        ErrorInfo.of(ConditionNotMetException.class.getName(), message), run.clockNow())), List.of(),
+                        false);
                 throw new ConditionNotMetException(message, id, last);
             }
             child.wait("delay " + attempt, config.delayAfter(attempt));

@@ -21,7 +21,7 @@ final class WaitOperation extends DurableOperation<DurableFuture<Void>> {
     private final Duration duration;
 
     WaitOperation(ReplayContext ctx, String name, Duration duration) {
-        super(ctx, OperationType.WAIT, null, name, "wait '" + name + "'");
+        super(ctx, OperationType.WAIT, null, name, ReplayValidator.label("wait", name));
         this.name = name;
         this.duration = duration;
     }

@@ -1,7 +1,7 @@
 package dev.cairn.internal.replay;
 
+import dev.cairn.AttemptFunction;
 import dev.cairn.ChildContextFailedException;
-import dev.cairn.ChildFunction;
 import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
 import dev.cairn.TypeRef;
@@ -10,10 +10,12 @@ import dev.cairn.config.RetryStrategy;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.OperationRecord;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code ctx.withRetry}: a block retried whole by a retry strategy, each attempt a child context of its own
- * ({@code attempt n}) and each pause between attempts a durable wait ({@code backoff n}). A failed one is not
+ * ({@code attempt n}, whose body is told {@code n}) and each pause between attempts a durable wait
+ * ({@code backoff n}). A failed one is not
  * replayed from its record: its attempts replay from theirs and fail it again.
  */
 final class WithRetryOperation<T> extends DurableOperation<T> {
@@ -23,10 +25,10 @@ final class WithRetryOperation<T> extends DurableOperation<T> {
     private final String name;
     private final TypeRef<T> resultType;
     private final RetryStrategy strategy;
-    private final ChildFunction<T> body;
+    private final AttemptFunction<T> body;
 
     WithRetryOperation(ReplayContext ctx, String name, TypeRef<T> resultType, RetryStrategy strategy,
-            ChildFunction<T> body) {
+            AttemptFunction<T> body) {
         super(ctx, OperationType.CONTEXT, SUB_TYPE, name, "withRetry '" + name + "'");
         this.name = name;
         this.resultType = resultType;
@@ -51,9 +53,11 @@ final class WithRetryOperation<T> extends DurableOperation<T> {
         ReplayContext child = new ReplayContext(run, s, id);
         for (int attempt = 1; ; attempt++) {
             try {
-                T value = child.runInChildContext("attempt " + attempt, resultType, body);
-                ctx.write(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, run.payload(value,
-                        resultType.type(), "the result of withRetry '" + name + "'"), null, run.clockNow()), false);
+                int n = attempt;
+                T value = child.runInChildContext("attempt " + attempt, resultType, c -> body.apply(n, c));
+                ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, run.payload(value,
+                        resultType.type(), "the result of withRetry '" + name + "'"), null, run.clockNow())), List.of(),
+                        false);
                 return value;
             } catch (ChildContextFailedException e) {
                 RetryDecision decision;
@@ -65,8 +69,8 @@ final class WithRetryOperation<T> extends DurableOperation<T> {
                 if (!decision.retry()) {
                     String message = "withRetry '" + name + "' (operation " + id + " of execution " + run.executionId()
                             + ") gave up after " + attempt + " attempt(s): " + e.error().summary();
-                    ctx.write(OperationRecords.withOutcome(started, OperationStatus.FAILED, null, e.error(),
-                            run.clockNow()), false);
+                    ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.FAILED, null,
+                            e.error(), run.clockNow())), List.of(), false);
                     throw new ChildContextFailedException(message, id, e.error());
                 }
                 Duration delay = decision.delay().isZero() ? Duration.ofMillis(1) : decision.delay();

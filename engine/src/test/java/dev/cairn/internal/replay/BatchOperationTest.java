@@ -200,4 +200,42 @@ class BatchOperationTest {
         assertTrue(e.getMessage().startsWith("operation 1-1 of execution exec-1 was recorded as CONTEXT/ParallelItem"
                 + " 'credit' but Parallel 'p' now has ParallelItem 'fraud' there."), e.getMessage());
     }
+
+    @Test
+    void anItemNamerNamesTheItemsAndAnItemItNamesNullGetsTheDefaultName() {
+        BatchConfig named = BatchConfig.builder().itemNamer(String.class,
+                (item, index) -> item.equals("skip") ? null : "doc " + item).build();
+        RunResult<BatchResult<String>> r = h.run(ctx -> ctx.map("m", List.of("a", "skip"), String.class,
+                (item, index, c) -> item, named));
+
+        assertEquals(List.of("doc a", "item 1"), r.value().items().stream().map(BatchItem::name).toList());
+        assertEquals("doc a", h.operation("1-1").name());
+        assertEquals("item 1", h.operation("1-2").name());
+    }
+
+    @Test
+    void anItemNameThatIsNotAValidNameFailsTheMapBeforeItTakesItsId() {
+        BatchConfig blank = BatchConfig.builder().itemNamer((item, index) -> index == 1 ? " " : "ok").build();
+        RunResult<BatchResult<String>> r = h.run(ctx -> ctx.map("m", List.of("a", "b"), String.class,
+                (item, index, c) -> item, blank));
+
+        IllegalArgumentException e = r.error(IllegalArgumentException.class);
+        assertTrue(e.getMessage().startsWith("the item namer of map 'm' named item 1 wrongly: map item name must not"
+                + " be blank"), e.getMessage());
+        assertEquals(List.of(), h.operationIds());
+    }
+
+    @Test
+    void aFinishedMapReplayedWithItemsNamedOtherwiseIsNonDeterministic() {
+        h.seed(op("1", OperationType.CONTEXT, "Map", "m", OperationStatus.SUCCEEDED, 0, "ALL_COMPLETED:S", null, null,
+                T0, T0), item("1-1", "doc a", OperationStatus.SUCCEEDED, h.json("A"), null));
+
+        RunResult<BatchResult<String>> r = h.run(ctx -> ctx.map("m", List.of("a"), String.class,
+                (item, index, c) -> item, BatchConfig.builder().itemNamer((item, index) -> "file " + item).build()));
+
+        NonDeterministicExecutionException e = r.error(NonDeterministicExecutionException.class);
+        assertEquals("1-1", e.operationId());
+        assertTrue(e.getMessage().contains("recorded as CONTEXT/MapItem 'doc a' but Map 'm' now has MapItem 'file a'"),
+                e.getMessage());
+    }
 }

@@ -21,6 +21,9 @@ class CompletionPolicyTest {
     private static final CompletionReason ALL = CompletionReason.ALL_COMPLETED;
     private static final CompletionReason MIN = CompletionReason.MIN_SUCCESSFUL_REACHED;
     private static final CompletionReason TOLERANCE = CompletionReason.FAILURE_TOLERANCE_EXCEEDED;
+    private static final CompletionReason PREDICATE = CompletionReason.COMPLETION_PREDICATE_MET;
+    private static final CompletionConfig TWO_OK_OR_HALF_FAILED = CompletionConfig.shouldComplete(
+            c -> c.succeeded() >= 2 || c.failed() * 2 >= c.total());
 
     private static Arguments row(String config, CompletionConfig completion, int successes, int failures, int n,
             CompletionReason expected) {
@@ -85,7 +88,21 @@ class CompletionPolicyTest {
                         CompletionConfig.toleratedFailureCount(5).withToleratedFailurePercentage(0.2), 0, 3, 10, TOLERANCE),
                 row("toleratedFailureCount(1)+toleratedFailurePercentage(0.9) of 10",
                         CompletionConfig.toleratedFailureCount(1).withToleratedFailurePercentage(0.9), 0, 2, 10, TOLERANCE),
-                row("minSuccessful(3) reached with every item", CompletionConfig.minSuccessful(3), 3, 0, 3, MIN));
+                row("minSuccessful(3) reached with every item", CompletionConfig.minSuccessful(3), 3, 0, 3, MIN),
+                // shouldComplete: the predicate of the counts decides; the other rules are looked at first
+                row("shouldComplete(2 ok or half failed)", TWO_OK_OR_HALF_FAILED, 0, 0, 6, NOT_YET),
+                row("shouldComplete(2 ok or half failed)", TWO_OK_OR_HALF_FAILED, 1, 2, 6, NOT_YET),
+                row("shouldComplete(2 ok or half failed)", TWO_OK_OR_HALF_FAILED, 2, 0, 6, PREDICATE),
+                row("shouldComplete(2 ok or half failed)", TWO_OK_OR_HALF_FAILED, 1, 3, 6, PREDICATE),
+                row("shouldComplete met by the last item", TWO_OK_OR_HALF_FAILED, 2, 1, 3, PREDICATE),
+                row("shouldComplete never met", CompletionConfig.shouldComplete(c -> false), 1, 2, 3, ALL),
+                row("shouldComplete of an empty batch", CompletionConfig.shouldComplete(c -> false), 0, 0, 0, ALL),
+                row("shouldComplete before any item", CompletionConfig.shouldComplete(c -> c.remaining() > 0), 0, 0, 3,
+                        PREDICATE),
+                row("shouldComplete+toleratedFailureCount(0)", TWO_OK_OR_HALF_FAILED.withToleratedFailureCount(0), 2, 1,
+                        6, TOLERANCE),
+                row("minSuccessful(1)+shouldComplete", CompletionConfig.minSuccessful(1).withShouldComplete(c -> true),
+                        1, 0, 6, MIN));
     }
 
     @ParameterizedTest(name = "{0}: {2} succeeded, {3} failed of {4} -> {5}")

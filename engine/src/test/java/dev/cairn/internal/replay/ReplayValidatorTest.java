@@ -146,4 +146,25 @@ class ReplayValidatorTest {
         assertTrue(e.getMessage().startsWith("operation 1-2 of execution exec-1 was recorded as STEP 'b' but the code"
                 + " now calls STEP 'b-renamed'. "), e.getMessage());
     }
+
+    @Test
+    void anUnnamedOperationWhereANamedOneWasRecordedIsNamedSoInTheMessage() {
+        h.seed(step("1", null, "charge"));
+        ExecutionRun run = h.newRun();
+
+        NonDeterministicExecutionException e = assertThrows(NonDeterministicExecutionException.class,
+                () -> ReplayValidator.validate(run, "1", OperationType.STEP, null, null));
+        assertTrue(e.getMessage().startsWith("operation 1 of execution exec-1 was recorded as STEP 'charge' but the"
+                + " code now calls STEP (unnamed)."), e.getMessage());
+    }
+
+    @Test
+    void anUnnamedOperationReplaysAnUnnamedCheckpointOfItsType() {
+        h.seed(step("1", null, null));
+        ExecutionRun run = h.newRun();
+
+        assertEquals(null, ReplayValidator.validate(run, "1", OperationType.STEP, null, null).name());
+        assertThrows(NonDeterministicExecutionException.class,
+                () -> ReplayValidator.validate(h.newRun(), "1", OperationType.WAIT, null, null));
+    }
 }
