@@ -1,5 +1,6 @@
 package dev.cairn.test;
 
+import dev.cairn.AttemptFunction;
 import dev.cairn.BatchResult;
 import dev.cairn.CallbackSubmitter;
 import dev.cairn.ChildFunction;
@@ -10,6 +11,7 @@ import dev.cairn.DurableFunction;
 import dev.cairn.DurableFuture;
 import dev.cairn.MapFunction;
 import dev.cairn.NonDeterministicExecutionException;
+import dev.cairn.ParallelBatch;
 import dev.cairn.ParallelBranch;
 import dev.cairn.StepFunction;
 import dev.cairn.TypeRef;
@@ -175,6 +177,92 @@ final class RecordOnlyContext implements DurableContext {
     @Override
     public <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, ChildFunction<T> body) {
         return call(() -> ctx.withRetry(name, resultType, strategy, c -> body.apply(wrap(c))));
+    }
+
+    @Override
+    public <T> T withRetry(String name, TypeRef<T> resultType, RetryStrategy strategy, AttemptFunction<T> body) {
+        return call(() -> ctx.withRetry(name, resultType, strategy, (attempt, c) -> body.apply(attempt, wrap(c))));
+    }
+
+    @Override
+    public <T> DurableFuture<T> withRetryAsync(String name, TypeRef<T> resultType, RetryStrategy strategy,
+            AttemptFunction<T> body) {
+        return call(() -> ctx.withRetryAsync(name, resultType, strategy,
+                (attempt, c) -> body.apply(attempt, wrap(c))));
+    }
+
+    @Override
+    public <T> DurableFuture<T> waitForCallbackAsync(String name, TypeRef<T> resultType, CallbackSubmitter submitter,
+            CallbackConfig config) {
+        String what = "the submitter of waitForCallback '" + name + "'";
+        return call(() -> ctx.waitForCallbackAsync(name, resultType, (callbackId, step) -> {
+            probe.pastRecord(what);
+            throw new NotRecorded(what);
+        }, config));
+    }
+
+    @Override
+    public <T> DurableFuture<BatchResult<T>> parallelAsync(String name, TypeRef<T> resultType,
+            List<ParallelBranch<T>> branches, BatchConfig config) {
+        List<ParallelBranch<T>> wrapped = new ArrayList<>(branches.size());
+        for (ParallelBranch<T> branch : branches) {
+            wrapped.add(ParallelBranch.of(branch.name(), c -> branch.body().apply(wrap(c))));
+        }
+        return call(() -> ctx.parallelAsync(name, resultType, wrapped, config));
+    }
+
+    @Override
+    public ParallelBatch parallel(String name, BatchConfig config) {
+        ParallelBatch batch = call(() -> ctx.parallel(name, config));
+        return new ParallelBatch() {
+            @Override
+            public <T> DurableFuture<T> branch(String branchName, TypeRef<T> resultType, ChildFunction<T> body) {
+                return call(() -> batch.branch(branchName, resultType, c -> body.apply(wrap(c))));
+            }
+
+            @Override
+            public void close() {
+                batch.close();
+            }
+
+            @Override
+            public BatchResult<Object> get() {
+                return call(batch::get);
+            }
+
+            @Override
+            public boolean isDone() {
+                return batch.isDone();
+            }
+        };
+    }
+
+    @Override
+    public <I, T> DurableFuture<BatchResult<T>> mapAsync(String name, Collection<I> items, TypeRef<T> resultType,
+            MapFunction<? super I, T> fn, BatchConfig config) {
+        MapFunction<I, T> wrapped = (item, index, c) -> fn.apply(item, index, wrap(c));
+        return call(() -> ctx.mapAsync(name, items, resultType, wrapped, config));
+    }
+
+    @Override
+    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return call(() -> ctx.invokeAsync(name, functionName, input, resultType));
+    }
+
+    @Override
+    public <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        return call(() -> ctx.invokeAsync(name, function, input, resultType));
+    }
+
+    @Override
+    public <S> DurableFuture<S> waitForConditionAsync(String name, TypeRef<S> stateType, ConditionCheck<S> check,
+            WaitForConditionConfig<S> config) {
+        String what = "the check of waitForCondition '" + name + "'";
+        return call(() -> ctx.waitForConditionAsync(name, stateType, (state, step) -> {
+            probe.pastRecord(what);
+            throw new NotRecorded(what);
+        }, config));
     }
 
     @Override
