@@ -9,10 +9,8 @@ import java.util.Collection;
 
 /**
  * The report {@link CairnExtension} prints when a test fails: every execution the test started, with its status,
- * error, operations and callbacks, as {@link DurableEngine#describe} shows them.
- *
- * <p>All of the report is made here, from one execution at a time, so that it can show the execution's history
- * events instead of its operations once the engine records them, without changing its callers.
+ * error, operations and callbacks, as {@link DurableEngine#describe} shows them, and its history
+ * ({@link DurableEngine#history}): every attempt, pause and resumption, in order.
  */
 final class ExecutionReport {
 
@@ -35,6 +33,11 @@ final class ExecutionReport {
                 continue;
             }
             execution(out, d);
+            try {
+                history(out, engine.history(id));
+            } catch (RuntimeException e) {
+                out.append("  history: cannot be read (").append(e).append(")\n");
+            }
         }
         return out.toString();
     }
@@ -104,6 +107,26 @@ final class ExecutionReport {
                 }
                 out.append('\n');
             }
+        }
+    }
+
+    private static void history(StringBuilder out, java.util.List<dev.cairn.HistoryEvent> events) {
+        out.append("  history:\n");
+        for (dev.cairn.HistoryEvent e : events) {
+            out.append("    ").append(e.sequence()).append(' ').append(e.timestamp()).append(' ').append(e.type());
+            if (e.operationId() != null) {
+                out.append(' ').append(e.operationId()).append(e.name() == null ? "" : " '" + e.name() + "'");
+            }
+            if (e.attempt() > 0) {
+                out.append(", attempt ").append(e.attempt());
+            }
+            if (e.scheduledAt() != null) {
+                out.append(", until ").append(e.scheduledAt());
+            }
+            if (e.error() != null) {
+                out.append(", error ").append(summary(e.error()));
+            }
+            out.append('\n');
         }
     }
 

@@ -305,7 +305,8 @@ public final class TestEngine implements AutoCloseable {
     }
 
     private <O> TestResult<O> result(String id, Type outputType) {
-        return new TestResult<>(engine.describe(id), outputType, serializer);
+        return new TestResult<>(engine.describe(id), engine.history(id, dev.cairn.HistoryOptions.withData()),
+                outputType, serializer);
     }
 
     private String start(Registered registered, Object input, StartOptions options) {

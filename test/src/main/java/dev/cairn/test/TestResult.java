@@ -3,6 +3,8 @@ package dev.cairn.test;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionDescription;
 import dev.cairn.ExecutionStatus;
+import dev.cairn.HistoryEvent;
+import dev.cairn.HistoryEventType;
 import dev.cairn.OperationDescription;
 import dev.cairn.spi.Serializer;
 import java.lang.reflect.Type;
@@ -28,8 +30,11 @@ public final class TestResult<O> {
     private final List<TestOperation> operations;
     private final List<TestOperation> topLevel;
 
-    TestResult(ExecutionDescription description, Type outputType, Serializer serializer) {
+    private final List<HistoryEvent> history;
+
+    TestResult(ExecutionDescription description, List<HistoryEvent> history, Type outputType, Serializer serializer) {
         this.description = description;
+        this.history = List.copyOf(history);
         this.outputType = outputType;
         this.serializer = serializer;
         Map<String, List<OperationDescription>> byParent = new LinkedHashMap<>();
@@ -113,6 +118,19 @@ public final class TestResult<O> {
     /** The execution as {@link dev.cairn.DurableEngine#describe} showed it: times, callbacks, children. */
     public ExecutionDescription description() {
         return description;
+    }
+
+    /**
+     * The execution's history when the snapshot was taken, with payloads: its events in the order they happened
+     * (see {@link dev.cairn.DurableEngine#history}).
+     */
+    public List<HistoryEvent> history() {
+        return history;
+    }
+
+    /** The events of {@link #history()} of one type, in order. */
+    public List<HistoryEvent> history(HistoryEventType type) {
+        return history.stream().filter(e -> e.type() == type).toList();
     }
 
     @Override

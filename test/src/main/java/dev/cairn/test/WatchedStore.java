@@ -1,7 +1,6 @@
 package dev.cairn.test;
 
 import dev.cairn.ErrorInfo;
-import dev.cairn.ExecutionStatus;
 import dev.cairn.spi.CallbackCompletion;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackUpdate;
@@ -9,16 +8,13 @@ import dev.cairn.spi.CancelResult;
 import dev.cairn.spi.Checkpoint;
 import dev.cairn.spi.Claimant;
 import dev.cairn.spi.CommitOutcome;
-import dev.cairn.spi.DueExecution;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
-import dev.cairn.spi.History;
+import dev.cairn.spi.ForwardingExecutionStore;
 import dev.cairn.spi.NewExecution;
-import dev.cairn.spi.StoreLimits;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,7 +31,7 @@ import java.util.function.Supplier;
  * only what was acknowledged before survives for the fresh engine that resumes. Reads still answer; a killed
  * process reads nothing, but reading changes nothing either.
  */
-final class WatchedStore implements ExecutionStore {
+final class WatchedStore extends ForwardingExecutionStore {
 
     /** The failure every write of a crashed engine gets: the engine handles it as a store outage. */
     static final class SimulatedCrash extends RuntimeException {
@@ -44,7 +40,6 @@ final class WatchedStore implements ExecutionStore {
         }
     }
 
-    private final ExecutionStore store;
     private final Writes writes;
     private final Consumer<String> created;
     private volatile CrashPlan crash;
@@ -56,7 +51,7 @@ final class WatchedStore implements ExecutionStore {
      * @param created told the id of every execution created through this store
      */
     WatchedStore(ExecutionStore store, Writes writes, Consumer<String> created) {
-        this.store = store;
+        super(store);
         this.writes = writes;
         this.created = created;
     }
@@ -99,94 +94,49 @@ final class WatchedStore implements ExecutionStore {
     }
 
     @Override
-    public void initialize() {
-        store.initialize();
-    }
-
-    @Override
-    public boolean isExclusive() {
-        return store.isExclusive();
-    }
-
-    @Override
     public CreateResult createExecution(NewExecution execution) {
-        CreateResult result = write(() -> store.createExecution(execution));
+        CreateResult result = write(() -> delegate().createExecution(execution));
         created.accept(result.record().id());
         return result;
     }
 
     @Override
     public List<ExecutionRecord> createExecutions(List<NewExecution> executions) {
-        List<ExecutionRecord> rows = write(() -> store.createExecutions(executions));
+        List<ExecutionRecord> rows = write(() -> delegate().createExecutions(executions));
         rows.forEach(r -> created.accept(r.id()));
         return rows;
     }
 
     @Override
-    public Optional<ExecutionRecord> findExecution(String executionId) {
-        return store.findExecution(executionId);
-    }
-
-    @Override
     public Optional<ExecutionRecord> claim(String executionId, String owner, Instant now, Instant leaseNow,
             Instant leaseUntil) {
-        return write(() -> store.claim(executionId, owner, now, leaseNow, leaseUntil));
+        return write(() -> delegate().claim(executionId, owner, now, leaseNow, leaseUntil));
     }
 
     @Override
     public List<ExecutionRecord> claimAll(Collection<String> executionIds, String owner, Instant now, Instant leaseNow,
             Instant leaseUntil) {
-        return write(() -> store.claimAll(executionIds, owner, now, leaseNow, leaseUntil));
-    }
-
-    @Override
-    public List<DueExecution> findDue(Instant until, int limit) {
-        return store.findDue(until, limit);
-    }
-
-    @Override
-    public List<DueExecution> findDueBetween(Instant from, Instant until, int limit) {
-        return store.findDueBetween(from, until, limit);
-    }
-
-    @Override
-    public List<String> findExpiredLeases(Instant leaseNow, int limit) {
-        return store.findExpiredLeases(leaseNow, limit);
+        return write(() -> delegate().claimAll(executionIds, owner, now, leaseNow, leaseUntil));
     }
 
     @Override
     public Set<String> renewLeases(String owner, Collection<String> executionIds, Instant leaseUntil) {
-        return write(() -> store.renewLeases(owner, executionIds, leaseUntil));
+        return write(() -> delegate().renewLeases(owner, executionIds, leaseUntil));
     }
 
     @Override
     public int releaseOwned(String owner, Instant now) {
-        return write(() -> store.releaseOwned(owner, now));
+        return write(() -> delegate().releaseOwned(owner, now));
     }
 
     @Override
     public int releaseAllRunning(Instant now) {
-        return write(() -> store.releaseAllRunning(now));
+        return write(() -> delegate().releaseAllRunning(now));
     }
 
     @Override
     public int unpark(Collection<String> functions, Instant now) {
-        return write(() -> store.unpark(functions, now));
-    }
-
-    @Override
-    public History loadHistory(String executionId) {
-        return store.loadHistory(executionId);
-    }
-
-    @Override
-    public List<CallbackRecord> loadCallbacks(String executionId) {
-        return store.loadCallbacks(executionId);
-    }
-
-    @Override
-    public Optional<CallbackRecord> findCallback(String callbackId) {
-        return store.findCallback(callbackId);
+        return write(() -> delegate().unpark(functions, now));
     }
 
     @Override
@@ -201,7 +151,7 @@ final class WatchedStore implements ExecutionStore {
                 }
             }
         }
-        List<CommitOutcome> outcomes = write(() -> store.commit(batch));
+        List<CommitOutcome> outcomes = write(() -> delegate().commit(batch));
         for (Checkpoint checkpoint : batch) {
             checkpoint.children().forEach(child -> created.accept(child.id()));
         }
@@ -213,43 +163,28 @@ final class WatchedStore implements ExecutionStore {
 
     @Override
     public CallbackUpdate completeCallback(CallbackCompletion completion) {
-        return write(() -> store.completeCallback(completion));
+        return write(() -> delegate().completeCallback(completion));
     }
 
     @Override
     public CallbackUpdate completeCallback(String callbackId, Function<CallbackRecord, CallbackCompletion> resolve,
             Claimant claimant) {
-        return write(() -> store.completeCallback(callbackId, resolve, claimant));
+        return write(() -> delegate().completeCallback(callbackId, resolve, claimant));
     }
 
     @Override
     public CallbackUpdate heartbeatCallback(String callbackId, Instant now) {
-        return write(() -> store.heartbeatCallback(callbackId, now));
+        return write(() -> delegate().heartbeatCallback(callbackId, now));
     }
 
     @Override
     public boolean expireCallback(String callbackId, ErrorInfo error, Instant now) {
-        return write(() -> store.expireCallback(callbackId, error, now));
+        return write(() -> delegate().expireCallback(callbackId, error, now));
     }
 
     @Override
     public CancelResult cancel(String executionId, String reason, Instant now) {
-        return write(() -> store.cancel(executionId, reason, now));
-    }
-
-    @Override
-    public List<ExecutionRecord> listExecutions(ExecutionStatus status, int limit) {
-        return store.listExecutions(status, limit);
-    }
-
-    @Override
-    public Map<ExecutionStatus, Long> countByStatus() {
-        return store.countByStatus();
-    }
-
-    @Override
-    public StoreLimits limits() {
-        return store.limits();
+        return write(() -> delegate().cancel(executionId, reason, now));
     }
 
     /** Leaves the test's store open: the kit closes it once, after its last engine. */

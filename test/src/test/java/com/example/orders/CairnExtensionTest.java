@@ -116,6 +116,8 @@ class CairnExtensionTest {
         assertTrue(report.contains("\"id\":\"o-fail\""), report);
         assertTrue(report.contains("1 STEP 'reserve' SUCCEEDED, attempt 1"), report);
         assertTrue(report.contains("2 WAIT 'cooling-off' STARTED"), report);
+        assertTrue(report.contains("  history:\n"), report);
+        assertTrue(report.contains(" EXECUTION_SUSPENDED, until "), "the pause shows in the history: " + report);
         assertFalse(report.contains("o-pass"), "only the failing test's executions: " + report);
         assertTrue(run.printed().contains("failsWhileTheOrderWaitsForItsApproval(TestEngine) failed; " + report),
                 run.printed());

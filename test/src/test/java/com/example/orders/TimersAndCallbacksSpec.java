@@ -11,6 +11,8 @@ import dev.cairn.CallbackTimeoutException;
 import dev.cairn.DurableCallback;
 import dev.cairn.DurableContext;
 import dev.cairn.DurableFunction;
+import dev.cairn.HistoryEvent;
+import dev.cairn.HistoryEventType;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
@@ -24,6 +26,7 @@ import dev.cairn.test.TestEngine;
 import dev.cairn.test.TestResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -103,6 +106,11 @@ abstract class TimersAndCallbacksSpec {
         assertEquals(3, r.operation("flaky").attempts());
         assertEquals(3, fn.calls.get());
         assertEquals(start.plus(Duration.ofHours(2)), engine.clock().now(), "two backoffs of an hour");
+        List<HistoryEvent> failures = r.history(HistoryEventType.STEP_FAILED);
+        assertEquals(List.of(1, 2), failures.stream().map(HistoryEvent::attempt).toList(), "each failed attempt");
+        assertEquals(List.of(start.plus(Duration.ofHours(1)), start.plus(Duration.ofHours(2))),
+                failures.stream().map(HistoryEvent::scheduledAt).toList(), "when each retry was due");
+        assertEquals("\"ok after 3\"", r.history(HistoryEventType.STEP_SUCCEEDED).get(0).payload());
     }
 
     static class PollJob implements DurableFunction<String, Integer> {
