@@ -56,7 +56,8 @@ class DialectAndScriptTest {
                     for (String sql : statements) {
                         assertFalse(sql.contains("${"), sql);
                         assertFalse(sql.endsWith(";"), sql);
-                        assertTrue(sql.startsWith("CREATE") || sql.startsWith("ALTER") || sql.startsWith("INSERT"), sql);
+                        assertTrue(sql.startsWith("CREATE") || sql.startsWith("ALTER") || sql.startsWith("INSERT")
+                                || sql.startsWith("DROP INDEX"), sql);
                     }
                 }
             }

@@ -17,10 +17,11 @@ CREATE TABLE IF NOT EXISTS ${prefix}events (
 
 CREATE INDEX IF NOT EXISTS ${prefix}events_execution_idx ON ${prefix}events (execution_id, id);
 
+-- Listing newest first, with or without a filter; a function and a status together use the function's index.
 CREATE INDEX IF NOT EXISTS ${prefix}executions_list_idx ON ${prefix}executions (created_at, id);
+DROP INDEX IF EXISTS ${prefix}executions_created_idx;
 CREATE INDEX IF NOT EXISTS ${prefix}executions_function_list_idx ON ${prefix}executions (function_name, created_at, id);
 CREATE INDEX IF NOT EXISTS ${prefix}executions_status_list_idx ON ${prefix}executions (status, created_at, id);
-CREATE INDEX IF NOT EXISTS ${prefix}executions_function_status_list_idx ON ${prefix}executions (function_name, status, created_at, id);
 CREATE INDEX IF NOT EXISTS ${prefix}executions_parent_list_idx ON ${prefix}executions (parent_id, created_at, id);
 
 INSERT INTO ${prefix}schema_version (version, description) VALUES (3, 'history_and_listing');

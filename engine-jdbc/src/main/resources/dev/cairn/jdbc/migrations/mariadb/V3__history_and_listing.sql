@@ -18,10 +18,11 @@ CREATE TABLE IF NOT EXISTS ${prefix}events (
     INDEX ${prefix}events_execution_idx (execution_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- Listing newest first, with or without a filter; a function and a status together use the function's index.
 CREATE INDEX ${prefix}executions_list_idx ON ${prefix}executions (created_at, id);
+DROP INDEX ${prefix}executions_created_idx ON ${prefix}executions;
 CREATE INDEX ${prefix}executions_function_list_idx ON ${prefix}executions (function_name, created_at, id);
 CREATE INDEX ${prefix}executions_status_list_idx ON ${prefix}executions (status, created_at, id);
-CREATE INDEX ${prefix}executions_function_status_list_idx ON ${prefix}executions (function_name, status, created_at, id);
 CREATE INDEX ${prefix}executions_parent_list_idx ON ${prefix}executions (parent_id, created_at, id);
 
 INSERT INTO ${prefix}schema_version (version, description) VALUES (3, 'history_and_listing');

@@ -17,12 +17,17 @@ CREATE TABLE IF NOT EXISTS ${prefix}events (
 
 CREATE INDEX IF NOT EXISTS ${prefix}events_execution_idx ON ${prefix}events (execution_id, id);
 
+-- Listing newest first, with or without a filter. Each index is one more entry to write for every insert and every
+-- status change (none of those updates is HOT), so there are as few as the filters need: the parent and name
+-- indexes hold only the rows that have one, and a function and a status together use the function's index.
 CREATE INDEX IF NOT EXISTS ${prefix}executions_list_idx ON ${prefix}executions (created_at, id);
+DROP INDEX IF EXISTS ${prefix}executions_created_idx;
 CREATE INDEX IF NOT EXISTS ${prefix}executions_function_list_idx ON ${prefix}executions (function_name, created_at, id);
 CREATE INDEX IF NOT EXISTS ${prefix}executions_status_list_idx ON ${prefix}executions (status, created_at, id);
-CREATE INDEX IF NOT EXISTS ${prefix}executions_function_status_list_idx ON ${prefix}executions (function_name, status, created_at, id);
-CREATE INDEX IF NOT EXISTS ${prefix}executions_parent_list_idx ON ${prefix}executions (parent_id, created_at, id);
+CREATE INDEX IF NOT EXISTS ${prefix}executions_parent_list_idx ON ${prefix}executions (parent_id, created_at, id)
+    WHERE parent_id IS NOT NULL;
 -- A name prefix (LIKE 'p%') can use this one whatever the database's collation.
-CREATE INDEX IF NOT EXISTS ${prefix}executions_name_prefix_idx ON ${prefix}executions (name varchar_pattern_ops);
+CREATE INDEX IF NOT EXISTS ${prefix}executions_name_prefix_idx ON ${prefix}executions (name varchar_pattern_ops)
+    WHERE name IS NOT NULL;
 
 INSERT INTO ${prefix}schema_version (version, description) VALUES (3, 'history_and_listing');
