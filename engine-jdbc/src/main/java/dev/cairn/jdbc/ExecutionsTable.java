@@ -77,13 +77,21 @@ final class ExecutionsTable {
     private static final String CLAIMABLE = "(status = 'PENDING' OR (status = 'SUSPENDED' AND wake_at <= ?)"
             + " OR (status = 'RUNNING' AND (lease_until < ? OR owner = ?)))";
 
+    /**
+     * "The row is RUNNING", for statements that find their row by id. Written so that no index on {@code status} can
+     * serve it: on a table without statistics (a new deployment, or one whose database never analyzes it) a planner
+     * may otherwise pick an index led by {@code status} over the primary key, and read every running execution to
+     * find the one it wants, on every checkpoint.
+     */
+    private static final String IS_RUNNING = "CONCAT(status, '') = 'RUNNING'";
+
     ExecutionsTable(Tx tx, Dialect dialect, String prefix) {
         this.tx = tx;
         this.dialect = dialect;
         this.executions = prefix + "executions";
         String transition = "UPDATE " + executions + " SET status = ?, wake_at = ?, output = ?, error_type = ?,"
                 + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
-                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING' AND cancel_reason IS NULL";
+                + " updated_at = ? WHERE id = ? AND version = ? AND " + IS_RUNNING + " AND cancel_reason IS NULL";
         this.insertSql = "INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.transitionSql = new String[] {transition, transition + " AND signals = ?",
@@ -100,7 +108,7 @@ final class ExecutionsTable {
      * that version. A statement with this fence writes nothing unless the fence holds, so it needs no separate read.
      */
     String fence() {
-        return " FROM " + executions + " WHERE id = ? AND version = ? AND status = 'RUNNING'"
+        return " FROM " + executions + " WHERE id = ? AND version = ? AND " + IS_RUNNING
                 + " AND cancel_reason IS NULL FOR UPDATE";
     }
 
@@ -366,7 +374,7 @@ final class ExecutionsTable {
             Set<String> renewed = new LinkedHashSet<>();
             List<String> unsure = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions + " SET lease_until = ?"
-                    + " WHERE id = ? AND status = 'RUNNING' AND owner = ?")) {
+                    + " WHERE id = ? AND " + IS_RUNNING + " AND owner = ?")) {
                 for (String id : ids) {
                     setInstant(ps, 1, leaseUntil);
                     ps.setString(2, id);
@@ -793,7 +801,7 @@ final class ExecutionsTable {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + executions
                 + " SET status = 'CANCELLED', output = NULL, error_type = ?, error_message = cancel_reason,"
                 + " error_stack = NULL, wake_at = NULL, owner = NULL, lease_until = NULL, ended_at = ?,"
-                + " updated_at = ? WHERE id = ? AND version = ? AND status = 'RUNNING'")) {
+                + " updated_at = ? WHERE id = ? AND version = ? AND " + IS_RUNNING)) {
             for (Checkpoint cp : checkpoints) {
                 ps.setString(1, StoreRules.CANCELLED_ERROR_TYPE);
                 setInstant(ps, 2, cp.now());
