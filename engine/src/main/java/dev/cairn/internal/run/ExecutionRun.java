@@ -139,16 +139,14 @@ public final class ExecutionRun {
      * ExecutionRunner#MDC_FUNCTION}), for user code that runs on another thread.
      */
     public <T> java.util.function.Supplier<T> withMdc(java.util.function.Supplier<T> work) {
-        String id = executionId();
-        String fn = function.name();
+        java.util.concurrent.Callable<T> call = withMdcCall(work::get);
         return () -> {
-            org.slf4j.MDC.put(ExecutionRunner.MDC_EXECUTION_ID, id);
-            org.slf4j.MDC.put(ExecutionRunner.MDC_FUNCTION, fn);
             try {
-                return work.get();
-            } finally {
-                org.slf4j.MDC.remove(ExecutionRunner.MDC_EXECUTION_ID);
-                org.slf4j.MDC.remove(ExecutionRunner.MDC_FUNCTION);
+                return call.call();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // a Supplier throws no checked exception
             }
         };
     }
