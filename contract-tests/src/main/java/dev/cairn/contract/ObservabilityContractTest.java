@@ -379,6 +379,71 @@ public abstract class ObservabilityContractTest extends EngineContractSupport {
         assertEquals(1L, byType.get(HistoryEventType.WAIT_CANCELLED));
     }
 
+    @Test
+    void failedContextsFailedInvokesTimedOutCallbacksAndTimedOutExecutionsShowTheirEnds() {
+        DurableEngine engine = started(builder()
+                .register("refuses", String.class, String.class, (in, ctx) -> {
+                    throw new IllegalStateException("refused " + in);
+                })
+                .register("failures", String.class, String.class, (in, ctx) -> {
+                    String a;
+                    try {
+                        a = ctx.runInChildContext("checks", String.class, child -> {
+                            throw new IllegalArgumentException("bad check");
+                        });
+                    } catch (dev.cairn.ChildContextFailedException e) {
+                        a = "context failed";
+                    }
+                    String b;
+                    try {
+                        b = ctx.invoke("ask", "refuses", "x", dev.cairn.TypeRef.of(String.class));
+                    } catch (dev.cairn.InvokeFailedException e) {
+                        b = "invoke failed";
+                    }
+                    String c;
+                    try {
+                        c = ctx.createCallback("reply", String.class, CallbackConfig.builder()
+                                .timeout(Duration.ofMinutes(5)).build()).result();
+                    } catch (dev.cairn.CallbackTimeoutException e) {
+                        c = "timed out";
+                    }
+                    return a + ", " + b + ", " + c;
+                })
+                .register("slow", String.class, String.class, (in, ctx) -> {
+                    ctx.wait("long", Duration.ofHours(2));
+                    return in;
+                }));
+        ExecutionHandle<String> h = start(engine, "failures", "x", String.class);
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> engine.history(h.executionId()).stream()
+                .anyMatch(e -> e.type() == HistoryEventType.CALLBACK_STARTED)
+                && engine.describe(h.executionId()).status() == ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(5));
+        assertEquals("context failed, invoke failed, timed out", h.result(RESULT_TIMEOUT));
+        List<HistoryEventType> types = types(engine.history(h.executionId()));
+        for (HistoryEventType t : List.of(HistoryEventType.CONTEXT_STARTED, HistoryEventType.CONTEXT_FAILED,
+                HistoryEventType.INVOKE_STARTED, HistoryEventType.INVOKE_FAILED, HistoryEventType.CALLBACK_STARTED,
+                HistoryEventType.CALLBACK_TIMED_OUT, HistoryEventType.EXECUTION_SUCCEEDED)) {
+            assertTrue(types.contains(t), t + " in " + types);
+        }
+        assertTrue(types.indexOf(HistoryEventType.CONTEXT_FAILED) < types.indexOf(HistoryEventType.INVOKE_STARTED),
+                types.toString());
+        assertTrue(types.indexOf(HistoryEventType.INVOKE_FAILED) < types.indexOf(HistoryEventType.CALLBACK_STARTED),
+                types.toString());
+        HistoryEvent contextFailed = engine.history(h.executionId()).stream()
+                .filter(e -> e.type() == HistoryEventType.CONTEXT_FAILED).findFirst().orElseThrow();
+        assertEquals("checks", contextFailed.name());
+        assertNotNull(contextFailed.error());
+
+        ExecutionHandle<String> slow = engine.startExecution("slow", "y", String.class,
+                StartOptions.timeout(Duration.ofHours(1)));
+        awaitStatus(engine, slow.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1));
+        awaitStatus(engine, slow.executionId(), ExecutionStatus.TIMED_OUT);
+        List<HistoryEventType> timedOut = types(engine.history(slow.executionId()));
+        assertEquals(HistoryEventType.EXECUTION_TIMED_OUT, timedOut.get(timedOut.size() - 1), timedOut.toString());
+        assertTrue(timedOut.contains(HistoryEventType.WAIT_CANCELLED), "the wait was cut short: " + timedOut);
+    }
+
     // ================================================================== the listener
 
     /** Writes down what it is told, one line per event. */
