@@ -444,6 +444,33 @@ public abstract class ObservabilityContractTest extends EngineContractSupport {
         assertTrue(timedOut.contains(HistoryEventType.WAIT_CANCELLED), "the wait was cut short: " + timedOut);
     }
 
+    @Test
+    void aCallbackCompletedWhileItsExecutionRunsDoesNotKeepItRunningWhenItSuspendsLater() throws Exception {
+        java.util.concurrent.CountDownLatch stepRunning = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<String> first = new AtomicReference<>();
+        AtomicReference<String> second = new AtomicReference<>();
+        DurableEngine engine = started(builder().register("signalled", String.class, String.class, (in, ctx) -> {
+            DurableCallback<String> a = ctx.createCallback("a", String.class);
+            first.set(a.id());
+            ctx.step("busy", String.class, s -> {
+                stepRunning.countDown();
+                release.await();
+                return "done";
+            });
+            DurableCallback<String> b = ctx.createCallback("b", String.class);
+            second.set(b.id());
+            return a.result() + b.result();
+        }));
+        ExecutionHandle<String> h = start(engine, "signalled", "x", String.class);
+        assertTrue(stepRunning.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        engine.completeCallback(first.get(), "1"); // while the execution runs: a signal
+        release.countDown();
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        engine.completeCallback(second.get(), "2");
+        assertEquals("12", h.result(RESULT_TIMEOUT));
+    }
+
     // ================================================================== the listener
 
     /** Writes down what it is told, one line per event. */

@@ -92,12 +92,20 @@ public final class ExecutionRunner {
                 if (end != RunEnd.REPLAY) {
                     return;
                 }
+                // A signal arrived while the run went on (a callback completed, a cancel request): the next
+                // suspension must carry the signal count the row has now, or it would be refused again and again.
+                ExecutionRecord row;
                 try {
                     history.replaceCallbacks(env.store().loadCallbacks(execution.id()));
+                    row = env.store().findExecution(execution.id()).orElse(null);
                 } catch (RuntimeException e) {
                     retry(execution, "its callbacks could not be loaded", e);
                     return;
                 }
+                if (row == null || row.version() != execution.version()) {
+                    return; // no longer this run's: its owner now runs it
+                }
+                execution = execution.toBuilder().signals(row.signals()).build();
             }
         } catch (RuntimeException | Error e) {
             // A fault of the engine itself, not of the workflow: running the execution again would most likely
