@@ -205,6 +205,8 @@ public abstract class PortingContractTest extends EngineContractSupport {
         awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
         assertTrue(seen.isEmpty(), "allSettled waited for the wait");
         clock.advance(Duration.ofMinutes(1));
+        // Until the run has passed allSettled it is still SUSPENDED from before: wait for it to get there.
+        await().atMost(RESULT_TIMEOUT).until(() -> seen.size() == 1);
         awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
         clock.advance(Duration.ofMinutes(1));
         String expected = "fine true StepFailedException broken true";
