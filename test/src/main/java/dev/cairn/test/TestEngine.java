@@ -268,6 +268,9 @@ public final class TestEngine implements AutoCloseable {
             }
             Instant next = nextWakeUp(id);
             if (next == null) {
+                if (firstBusy(List.of(id)) != null) {
+                    continue; // it moved on since it settled (a resumed engine claimed it): settle again
+                }
                 throw blocked(id);
             }
             if (++skips > maxTimeSkips) {
