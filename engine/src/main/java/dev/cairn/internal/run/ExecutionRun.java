@@ -139,14 +139,14 @@ public final class ExecutionRun {
      * ExecutionRunner#MDC_FUNCTION}), for user code that runs on another thread.
      */
     public <T> java.util.function.Supplier<T> withMdc(java.util.function.Supplier<T> work) {
-        java.util.concurrent.Callable<T> call = withMdcCall(work::get);
+        String id = executionId();
+        String fn = function.name();
         return () -> {
+            putMdc(id, fn);
             try {
-                return call.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e); // a Supplier throws no checked exception
+                return work.get();
+            } finally {
+                clearMdc();
             }
         };
     }
@@ -156,15 +156,24 @@ public final class ExecutionRun {
         String id = executionId();
         String fn = function.name();
         return () -> {
-            org.slf4j.MDC.put(ExecutionRunner.MDC_EXECUTION_ID, id);
-            org.slf4j.MDC.put(ExecutionRunner.MDC_FUNCTION, fn);
+            putMdc(id, fn);
             try {
                 return work.call();
             } finally {
-                org.slf4j.MDC.remove(ExecutionRunner.MDC_EXECUTION_ID);
-                org.slf4j.MDC.remove(ExecutionRunner.MDC_FUNCTION);
+                clearMdc();
             }
         };
+    }
+
+    /** Sets the MDC keys user code sees; {@link #clearMdc()} removes them. */
+    static void putMdc(String executionId, String function) {
+        org.slf4j.MDC.put(ExecutionRunner.MDC_EXECUTION_ID, executionId);
+        org.slf4j.MDC.put(ExecutionRunner.MDC_FUNCTION, function);
+    }
+
+    static void clearMdc() {
+        org.slf4j.MDC.remove(ExecutionRunner.MDC_EXECUTION_ID);
+        org.slf4j.MDC.remove(ExecutionRunner.MDC_FUNCTION);
     }
 
     private void settled() {

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs a claimed execution: replays its function against its history until the function returns, fails or
@@ -99,7 +98,7 @@ public final class ExecutionRunner {
                     history.replaceCallbacks(env.store().loadCallbacks(execution.id()));
                     row = env.store().findExecution(execution.id()).orElse(null);
                 } catch (RuntimeException e) {
-                    retry(execution, "its callbacks could not be loaded", e);
+                    retry(execution, "its callbacks and row could not be read", e);
                     return;
                 }
                 if (row == null || row.version() != execution.version()) {
@@ -143,15 +142,13 @@ public final class ExecutionRunner {
         ReplayContext ctx = new ReplayContext(run, run.rootScope, null);
         Object output = null;
         Throwable failure = null;
-        MDC.put(MDC_EXECUTION_ID, execution.id());
-        MDC.put(MDC_FUNCTION, function.name());
+        ExecutionRun.putMdc(execution.id(), function.name());
         try {
             output = function.function().handle(input, ctx);
         } catch (Throwable t) {
             failure = t;
         } finally {
-            MDC.remove(MDC_EXECUTION_ID);
-            MDC.remove(MDC_FUNCTION);
+            ExecutionRun.clearMdc();
             // Work the function started on other threads settles before the run ends, so that nothing is still
             // running (and checkpointing) once the run has suspended or ended.
             run.awaitAsyncWork();
