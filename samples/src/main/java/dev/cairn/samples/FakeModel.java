@@ -45,6 +45,7 @@ public final class FakeModel implements AutoCloseable {
     private volatile boolean logHeartbeats = true;
     private final long createdAt = System.nanoTime();
     private volatile DurableEngine engine;
+    private volatile boolean answers = true;
 
     /**
      * @param heartbeatEvery how often it heartbeats while thinking
@@ -64,6 +65,18 @@ public final class FakeModel implements AutoCloseable {
         this.engine = Objects.requireNonNull(engine, "engine");
     }
 
+    /**
+     * A model that records the calls it is given but never answers them: a test answers them itself, through the
+     * callbacks (as the test kit's {@code completeCallback} does).
+     *
+     * @param log where it reports the calls it accepts
+     */
+    public static FakeModel silent(PrintStream log) {
+        FakeModel model = new FakeModel(Duration.ofDays(1), Duration.ofDays(1), Duration.ofDays(1), log);
+        model.answers = false;
+        return model;
+    }
+
     /** Whether each heartbeat is logged (it is by default); they are recorded in {@link #heartbeats()} anyway. */
     public FakeModel logHeartbeats(boolean logHeartbeats) {
         this.logHeartbeats = logHeartbeats;
@@ -74,7 +87,9 @@ public final class FakeModel implements AutoCloseable {
     public void submit(String callbackId, String prompt) {
         int now = begin();
         log.printf("[model] accepted callback %s: \"%s\" (calls in flight: %d)%n", shortId(callbackId), prompt, now);
-        executor.execute(() -> answer(callbackId, prompt));
+        if (answers) {
+            executor.execute(() -> answer(callbackId, prompt));
+        }
     }
 
     /**
@@ -92,7 +107,9 @@ public final class FakeModel implements AutoCloseable {
             log.printf("%s [model] accepted %s (callback %s), calls in flight: %d, most so far: %d%n", elapsed(),
                     documentId, shortId(callbackId), now, maxInFlight.get());
         }
-        executor.execute(() -> summarizeLater(callbackId, documentId, text));
+        if (answers) {
+            executor.execute(() -> summarizeLater(callbackId, documentId, text));
+        }
     }
 
     /** The heartbeats sent so far, one line each. */
