@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.BatchItemFailedException;
+import dev.cairn.BatchItemStatus;
+import dev.cairn.CompletionReason;
+import dev.cairn.NonDeterministicExecutionException;
+import dev.cairn.spi.Checkpoint;
 import dev.cairn.BatchResult;
 import dev.cairn.DurableContext;
 import dev.cairn.DurableEngine;
@@ -25,6 +29,7 @@ import dev.cairn.StepFailedException;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CompletionConfig;
 import dev.cairn.config.Jitter;
+import dev.cairn.config.Nesting;
 import dev.cairn.config.RetryStrategies;
 import dev.cairn.config.WaitForConditionConfig;
 import java.time.Duration;
@@ -42,7 +47,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What code ported from the AWS durable SDK relies on, run against every store: an asynchronous variant of every
  * operation, {@code allSettled}, completion predicates, item namers, branch futures, unnamed operations and
- * per-operation serializers. Time moves only through the {@link dev.cairn.testing.VirtualClock}.
+ * per-operation serializers, flat (virtual) batches. Time moves only through the {@link dev.cairn.testing.VirtualClock}.
  */
 public abstract class PortingContractTest extends EngineContractSupport {
 
@@ -451,5 +456,148 @@ public abstract class PortingContractTest extends EngineContractSupport {
         ExecutionFailedException e = assertThrows(ExecutionFailedException.class, () -> h.result(RESULT_TIMEOUT));
         assertTrue(e.error().message().contains("recorded as STEP 'charge' but the code now calls STEP (unnamed)"),
                 e.error().message());
+    }
+
+    // ================================================================== flat (virtual) batches
+
+    /** Counts the operation rows the engine writes (inserted or updated), across every checkpoint. */
+    static final class CountingStore extends ForwardingStore {
+        final AtomicInteger operationWrites = new AtomicInteger();
+
+        CountingStore(dev.cairn.spi.ExecutionStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<dev.cairn.spi.CommitOutcome> commit(List<Checkpoint> batch) {
+            for (Checkpoint c : batch) {
+                operationWrites.addAndGet(c.operationInserts().size() + c.operationUpdates().size());
+            }
+            return super.commit(batch);
+        }
+    }
+
+    @Test
+    void aFlatMapOfAThousandItemsWritesOnlyTheItemsStepsAndItsReplayWritesNothingForThem() {
+        AtomicInteger stepRuns = new AtomicInteger();
+        CountingStore counting = new CountingStore(store);
+        List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+        DurableEngine engine = started(builderOn(counting).register("flat-map", String.class, String.class,
+                (in, ctx) -> {
+                    BatchResult<Integer> r = ctx.map("double", items, Integer.class,
+                            (item, index, c) -> c.step("double", Integer.class, s -> {
+                                stepRuns.incrementAndGet();
+                                return item * 2;
+                            }), BatchConfig.builder().maxConcurrency(50).nesting(Nesting.FLAT).build());
+                    ctx.wait("settle", Duration.ofMinutes(1)); // the run ends here; the next one replays the map
+                    return r.successCount() + " " + r.results().stream().mapToInt(Integer::intValue).sum();
+                }));
+        ExecutionHandle<String> h = start(engine, "flat-map", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        int firstRun = counting.operationWrites.get();
+        clock.advance(Duration.ofMinutes(1));
+
+        assertEquals("1000 999000", h.result(RESULT_TIMEOUT));
+        assertEquals(1000, stepRuns.get(), "every step ran once: the replay read them from their checkpoints");
+        List<OperationDescription> ops = engine.describe(h.executionId()).operations();
+        assertEquals(1002, ops.size(), "the map, its 1,000 steps and the wait: no row per item");
+        assertEquals(1000, ops.stream().filter(o -> o.type() == OperationType.STEP && "1".equals(o.parentId()))
+                .count(), "the items' steps are children of the map");
+        // First run: the map started and ended (2), each step (1,000), the wait (1).
+        assertEquals(1003, firstRun, "checkpoints written by the first run");
+        assertEquals(1, counting.operationWrites.get() - firstRun, "the replay wrote the wait's end, nothing else");
+    }
+
+    @Test
+    void aFlatMapResumedBeforeItCompletedDoesNotRunItsFinishedItemsStepsAgain() {
+        Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+        DurableEngine engine = started(builder().register("flat-waits", String.class, String.class, (in, ctx) -> {
+            BatchResult<String> r = ctx.map("visit", List.of("a", "b", "c"), String.class, (item, index, c) -> {
+                String first = c.step("first", String.class, s -> {
+                    runs.computeIfAbsent("first " + item, k -> new AtomicInteger()).incrementAndGet();
+                    return item.toUpperCase();
+                });
+                if (!item.equals("a")) {
+                    c.wait("later", Duration.ofHours(index));
+                }
+                return first + c.step("second", String.class, s -> {
+                    runs.computeIfAbsent("second " + item, k -> new AtomicInteger()).incrementAndGet();
+                    return item;
+                });
+            }, BatchConfig.builder().nesting(Nesting.FLAT).build());
+            return String.join(",", r.results());
+        }));
+        ExecutionHandle<String> h = start(engine, "flat-waits", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1)); // b goes on; c still waits
+        await().atMost(RESULT_TIMEOUT).until(() -> runs.containsKey("second b"));
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofHours(1));
+
+        assertEquals("Aa,Bb,Cc", h.result(RESULT_TIMEOUT));
+        assertEquals(6, runs.size());
+        runs.forEach((what, n) -> assertEquals(1, n.get(), what + " ran once over three runs"));
+        assertTrue(engine.describe(h.executionId()).operations().stream()
+                .noneMatch(o -> o.type() == OperationType.CONTEXT && !o.id().equals("1")), "no item rows");
+    }
+
+    @Test
+    void aCompletedFlatParallelRebuildsItsBranchesOutcomesOnReplay() {
+        AtomicInteger fastRuns = new AtomicInteger();
+        DurableEngine engine = started(builder().register("flat-race", String.class, String.class, (in, ctx) -> {
+            BatchResult<String> r = ctx.parallel("race", String.class, List.of(
+                    ParallelBranch.of("fast", c -> c.step("fast", String.class, s -> {
+                        fastRuns.incrementAndGet();
+                        return "won";
+                    })),
+                    ParallelBranch.of("broken", c -> c.step("broken", String.class, s -> {
+                        throw new IllegalStateException("no route");
+                    }, NO_RETRY)),
+                    ParallelBranch.of("slow", c -> {
+                        c.wait("traffic", Duration.ofDays(1));
+                        return "late";
+                    })), BatchConfig.builder().nesting(Nesting.FLAT)
+                    .completion(CompletionConfig.minSuccessful(1)).build());
+            ctx.wait("cool-down", Duration.ofMinutes(5));
+            return r.completionReason() + " " + r.items().stream().map(i -> i.name() + ":" + i.status()
+                    + (i.status() == BatchItemStatus.SUCCEEDED ? "=" + i.result() : "")
+                    + (i.status() == BatchItemStatus.FAILED ? "=" + i.error().message() : "")).toList();
+        }));
+        ExecutionHandle<String> h = start(engine, "flat-race", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(5));
+
+        String result = h.result(RESULT_TIMEOUT);
+        assertTrue(result.startsWith(CompletionReason.MIN_SUCCESSFUL_REACHED + " [fast:SUCCEEDED=won, "), result);
+        assertTrue(result.endsWith(", slow:STARTED]"), result);
+        // The broken branch may fail before the fast one wins, or still be under way: either way as first recorded.
+        assertTrue(result.matches(".*broken:FAILED=step 'broken' \\(operation 1-2-1 .*no route, slow.*")
+                || result.contains("broken:STARTED"), result);
+        assertEquals(1, fastRuns.get());
+    }
+
+    @Test
+    void aFlatItemThatNoLongerEndsAsRecordedFailsTheExecutionAsNonDeterministic() {
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        DurableEngine engine = started(builder().register("flat-changed", String.class, String.class, (in, ctx) -> {
+            BatchResult<String> r = ctx.map("pack", List.of("x", "y"), String.class, (item, index, c) -> {
+                if (changed.get() && index == 1) {
+                    throw new IllegalStateException("the new code gives up on " + item);
+                }
+                return c.step("pack", String.class, s -> "packed " + item);
+            }, BatchConfig.builder().nesting(Nesting.FLAT).build());
+            ctx.wait("ship", Duration.ofHours(1));
+            return String.join(",", r.results());
+        }));
+        ExecutionHandle<String> h = start(engine, "flat-changed", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        changed.set(true);
+        clock.advance(Duration.ofHours(1));
+
+        ExecutionFailedException e = assertThrows(ExecutionFailedException.class, () -> h.result(RESULT_TIMEOUT));
+        assertEquals(NonDeterministicExecutionException.class.getName(), e.error().type());
+        assertTrue(e.error().message().contains("MapItem 1 'item 1' of Map 'pack'")
+                && e.error().message().contains("was recorded as succeeded")
+                && e.error().message().contains("the new code gives up on y"), e.error().message());
     }
 }

@@ -3,8 +3,8 @@ package dev.cairn.config;
 import java.util.Objects;
 
 /**
- * How a batch runs: {@code map} or {@code parallel}: its concurrency, its completion policy and, for a map, how its
- * items are named. Build one with {@link #builder()}.
+ * How a batch runs: {@code map} or {@code parallel}: its concurrency, its completion policy, how its items are
+ * recorded and, for a map, how its items are named. Build one with {@link #builder()}.
  */
 public final class BatchConfig {
 
@@ -13,11 +13,13 @@ public final class BatchConfig {
     private final int maxConcurrency;
     private final CompletionConfig completion;
     private final ItemNamer<Object> itemNamer;
+    private final Nesting nesting;
 
     private BatchConfig(Builder builder) {
         this.maxConcurrency = builder.maxConcurrency;
         this.completion = builder.completion;
         this.itemNamer = builder.itemNamer;
+        this.nesting = builder.nesting;
     }
 
     /** No concurrency limit beyond the number of items; {@link CompletionConfig#allCompleted()}. */
@@ -45,11 +47,17 @@ public final class BatchConfig {
         return itemNamer;
     }
 
+    /** How the items are recorded: {@link Nesting#NESTED} (the default) or {@link Nesting#FLAT}. */
+    public Nesting nesting() {
+        return nesting;
+    }
+
     /** Builds a {@link BatchConfig}. */
     public static final class Builder {
         private int maxConcurrency = Integer.MAX_VALUE;
         private CompletionConfig completion = CompletionConfig.allCompleted();
         private ItemNamer<Object> itemNamer;
+        private Nesting nesting = Nesting.NESTED;
 
         private Builder() {
         }
@@ -91,6 +99,16 @@ public final class BatchConfig {
             Objects.requireNonNull(itemType, "itemType");
             Objects.requireNonNull(itemNamer, "itemNamer");
             this.itemNamer = (item, index) -> itemNamer.name(itemType.cast(item), index);
+            return this;
+        }
+
+        /**
+         * How the items are recorded: {@link Nesting#NESTED}, each in a checkpointed child context (the default), or
+         * {@link Nesting#FLAT}, as virtual contexts that write nothing themselves, for cheap fan-out. A running
+         * execution must keep the nesting its batch started with.
+         */
+        public Builder nesting(Nesting nesting) {
+            this.nesting = Objects.requireNonNull(nesting, "nesting");
             return this;
         }
 

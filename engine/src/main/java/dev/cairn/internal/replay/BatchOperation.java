@@ -15,6 +15,7 @@ import dev.cairn.SerializationException;
 import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CompletionConfig;
+import dev.cairn.config.Nesting;
 import dev.cairn.spi.OperationRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +39,12 @@ import java.util.concurrent.CompletableFuture;
  * their next operation) and reported STARTED, the others SKIPPED. The batch operation's checkpoint records the
  * reason and every item's status in one short string, and the items' results stay in the items' own
  * checkpoints, so a batch of many items does not make one huge row.
+ *
+ * <p>With {@link Nesting#FLAT} the items are virtual contexts: numbered as above, their operations recorded as
+ * children of the batch, but no checkpoint of their own. Their outcomes are kept in memory. A batch resumed before it
+ * completed runs every item again (the finished ones replay their operations to their end at once); a completed
+ * batch, replayed, runs again the items it recorded as finished to rebuild their results, and checks that each ends
+ * as recorded.
  */
 final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
@@ -55,6 +62,10 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     private final List<Task<T>> tasks;
     private final TypeRef<T> type;
     private final BatchConfig config;
+    private final boolean flat;
+    /** For a flat batch, the outcomes of its finished items: their results and errors, by index. */
+    private Object[] flatResults;
+    private ErrorInfo[] flatErrors;
 
     BatchOperation(ReplayContext ctx, String kind, String name, List<Task<T>> tasks, TypeRef<T> type,
             BatchConfig config) {
@@ -64,6 +75,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         this.tasks = tasks;
         this.type = type;
         this.config = config;
+        this.flat = config.nesting() == Nesting.FLAT;
     }
 
     private java.lang.reflect.Type typeOf(int i) {
@@ -88,6 +100,9 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     @Override
     BatchResult<T> replay() {
         run.visitSubtree(id);
+        if (flat) {
+            return replayFlat(recorded.result());
+        }
         return fromCheckpoint(recorded.result());
     }
 
@@ -105,7 +120,15 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         OperationRecord[] itemOps = new OperationRecord[n];
         int successes = 0;
         int failures = 0;
+        if (flat) {
+            flatResults = new Object[n];
+            flatErrors = new ErrorInfo[n];
+        }
         for (int i = 0; i < n; i++) {
+            if (flat) {
+                state[i] = State.NEW; // a virtual item has no checkpoint: it runs (or replays) again
+                continue;
+            }
             OperationRecord op = run.visit(itemId(i));
             if (op != null) {
                 checkItem(i, op);
@@ -219,8 +242,12 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             statuses.append(switch (state[i]) {
                 case DONE_OK -> 'S';
                 case DONE_FAILED -> 'F';
-                case NEW -> (inFlight.containsKey(i) || itemOps[i] != null) ? 'T' : 'K';
+                case NEW -> (inFlight.containsKey(i) || itemOps[i] != null || (flat && hasCheckpoints(i))) ? 'T'
+                        : 'K';
             });
+            if (flat && state[i] == State.NEW) {
+                run.visitSubtree(itemId(i)); // not reached again in this run
+            }
         }
         String summary = reason.name() + ":" + statuses;
         ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
@@ -242,7 +269,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             Map<Integer, Scope[]> scopes) {
         String itemId = itemId(i);
         Task<T> task = tasks.get(i);
-        if (itemOps[i] == null) {
+        if (itemOps[i] == null && !flat) {
             Instant now = run.clockNow();
             itemOps[i] = ctx.record(itemId, OperationType.CONTEXT, itemKind(), task.name(), OperationStatus.STARTED, 0,
                     null, null, null, now, null);
@@ -251,7 +278,7 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         Scope[] holder = new Scope[1];
         scopes.put(i, holder);
         inFlight.put(i, ctx.runInScope(s -> {
-            ReplayContext child = new ReplayContext(run, s, itemId);
+            ReplayContext child = flat ? new ReplayContext(run, s, itemId, id) : new ReplayContext(run, s, itemId);
             return runItem(task, child);
         }, holder));
     }
@@ -275,6 +302,14 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
 
     /** Checkpoints an item's end; returns whether it succeeded (a result that cannot be serialized fails it). */
     private boolean finish(int i, OperationRecord[] itemOps, T value, Throwable error) {
+        if (flat) {
+            if (error == null) {
+                flatResults[i] = value;
+                return true;
+            }
+            flatErrors[i] = ErrorInfo.of(error instanceof ItemFailed ? error.getCause() : error);
+            return false;
+        }
         Instant now = run.clockNow();
         if (error == null) {
             try {
@@ -309,19 +344,104 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     private BatchResult<T> fromCheckpoint(String summary) {
         int colon = summary.indexOf(':');
         CompletionReason reason = CompletionReason.valueOf(summary.substring(0, colon));
-        String statuses = summary.substring(colon + 1);
+        return build(reason, recordedStatuses(summary.substring(colon + 1)));
+    }
+
+    private String recordedStatuses(String statuses) {
         if (statuses.length() != tasks.size()) {
             throw run.nonDeterministic(id, kind + " '" + name + "' (operation " + id + " of execution " + run.executionId()
                     + ") was recorded with " + statuses.length() + " items but the code now gives it " + tasks.size()
                     + ". The code or its input changed under a running execution, so it is failed.");
         }
+        return statuses;
+    }
+
+    /** Whether virtual item {@code i} checkpointed an operation of its own (in an earlier run). */
+    private boolean hasCheckpoints(int i) {
+        return run.history.operations.containsKey(itemId(i) + "-1");
+    }
+
+    /**
+     * A completed flat batch, replayed: runs again each item it recorded as finished, at most
+     * {@code maxConcurrency} at once, to rebuild its result or error from its own operations' checkpoints, and
+     * fails the execution as non-deterministic if one does not end as recorded.
+     */
+    private BatchResult<T> replayFlat(String summary) {
+        int colon = summary.indexOf(':');
+        CompletionReason reason = CompletionReason.valueOf(summary.substring(0, colon));
+        String statuses = recordedStatuses(summary.substring(colon + 1));
+        int n = tasks.size();
+        flatResults = new Object[n];
+        flatErrors = new ErrorInfo[n];
+        OperationRecord[] none = new OperationRecord[n];
+        Map<Integer, CompletableFuture<Outcome<T>>> inFlight = new LinkedHashMap<>();
+        Map<Integer, Scope[]> scopes = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                char status = statuses.charAt(i);
+                if (status != 'S' && status != 'F') {
+                    continue;
+                }
+                if (inFlight.size() >= config.maxConcurrency()) {
+                    settleReplayed(inFlight, statuses, none);
+                }
+                startItem(i, none, inFlight, scopes);
+            }
+            while (!inFlight.isEmpty()) {
+                settleReplayed(inFlight, statuses, none);
+            }
+        } catch (RuntimeException | Error e) {
+            detachAll(inFlight, scopes);
+            throw e;
+        }
         return build(reason, statuses);
     }
 
+    /** Waits for the first replayed item in flight to settle and checks that it ended as recorded. */
+    private void settleReplayed(Map<Integer, CompletableFuture<Outcome<T>>> inFlight, String statuses,
+            OperationRecord[] none) {
+        Map.Entry<Integer, CompletableFuture<Outcome<T>>> first = inFlight.entrySet().iterator().next();
+        int i = first.getKey();
+        Outcome<T> o = first.getValue().join();
+        inFlight.remove(i);
+        if (o.kind() == Outcome.Kind.FAILED && o.error() instanceof Error err && ReplayContext.isControlFlow(err)) {
+            throw err;
+        }
+        if (run.nonDeterminism != null) {
+            throw run.nonDeterminism;
+        }
+        boolean recordedOk = statuses.charAt(i) == 'S';
+        String ended = switch (o.kind()) {
+            case VALUE -> recordedOk ? null : "succeeded";
+            case FAILED -> recordedOk ? "failed (" + ErrorInfo.of(o.error() instanceof ItemFailed
+                    ? o.error().getCause() : o.error()).summary() + ")" : null;
+            case BLOCKED -> "waits again";
+            case DETACHED -> "was detached";
+        };
+        if (ended != null) {
+            throw run.nonDeterministic(itemId(i), itemKind() + " " + i + " '" + tasks.get(i).name() + "' of " + kind
+                    + " '" + name + "' (operation " + id + " of execution " + run.executionId() + ") was recorded as "
+                    + (recordedOk ? "succeeded" : "failed") + " when the batch completed, but replayed from its "
+                    + "operations' checkpoints it " + ended + ". " + ReplayValidator.CODE_CHANGED);
+        }
+        finish(i, none, o.kind() == Outcome.Kind.VALUE ? o.value() : null, o.kind() == Outcome.Kind.FAILED
+                ? o.error() : null);
+    }
+
+    @SuppressWarnings("unchecked")
     private BatchResult<T> build(CompletionReason reason, String statuses) {
         List<BatchItem<T>> items = new ArrayList<>(statuses.length());
         for (int i = 0; i < statuses.length(); i++) {
             String itemName = tasks.get(i).name();
+            if (flat) {
+                items.add(switch (statuses.charAt(i)) {
+                    case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED, (T) flatResults[i], null);
+                    case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, flatErrors[i]);
+                    case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
+                    default -> new BatchItem<>(i, itemName, BatchItemStatus.SKIPPED, null, null);
+                });
+                continue;
+            }
             OperationRecord op = run.history.operations.get(itemId(i));
             if (op != null) {
                 checkItem(i, op);

@@ -67,6 +67,9 @@ public final class ReplayContext implements DurableContext {
     final Scope scope;
     private final String prefix;
     private final String parentId;
+    /** Recorded as the parent of this context's own operations: {@code parentId}, or for a virtual context the
+     *  nearest enclosing operation that has a checkpoint. */
+    private final String recordParentId;
     private int counter;
     private Logger logger;
     /** The name of the synchronous child context running now; this context is locked meanwhile. */
@@ -76,9 +79,18 @@ public final class ReplayContext implements DurableContext {
 
     /** The context of the function itself ({@code parentId} null) or of a child context of operation {@code parentId}. */
     public ReplayContext(ExecutionRun run, Scope scope, String parentId) {
+        this(run, scope, parentId, parentId);
+    }
+
+    /**
+     * A virtual context: its operations are numbered under {@code parentId}, which has no checkpoint of its own, and
+     * recorded as children of {@code recordParentId}.
+     */
+    ReplayContext(ExecutionRun run, Scope scope, String parentId, String recordParentId) {
         this.run = run;
         this.scope = scope;
         this.parentId = parentId;
+        this.recordParentId = recordParentId;
         this.prefix = parentId == null ? "" : parentId + "-";
     }
 
@@ -126,7 +138,11 @@ public final class ReplayContext implements DurableContext {
 
     OperationRecord record(String id, OperationType type, String subType, String name, OperationStatus status,
             int attempt, String result, ErrorInfo error, Instant scheduledAt, Instant startedAt, Instant endedAt) {
-        return new OperationRecord(run.executionId(), id, OperationRecords.parentOf(id), type, subType, name, status,
+        String parent = OperationRecords.parentOf(id);
+        if (!Objects.equals(recordParentId, parentId) && Objects.equals(parent, parentId)) {
+            parent = recordParentId; // one of this virtual context's own operations
+        }
+        return new OperationRecord(run.executionId(), id, parent, type, subType, name, status,
                 attempt, result, error, scheduledAt, startedAt, endedAt);
     }
 
@@ -183,9 +199,12 @@ public final class ReplayContext implements DurableContext {
         return run;
     }
 
-    /** The id of the context operation this context runs in, or null for the function's own. */
+    /**
+     * The id of the context operation this context runs in (for a virtual context, the nearest enclosing one that is
+     * checkpointed), or null for the function's own.
+     */
     String parentId() {
-        return parentId;
+        return recordParentId;
     }
 
     /** Checks an operation's name, which may be {@code null}: an unnamed operation, as the AWS durable SDK allows. */
