@@ -1,6 +1,7 @@
 package dev.cairn;
 
 import dev.cairn.config.BatchConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
@@ -246,8 +247,31 @@ public interface DurableContext {
         return runInChildContext(name, TypeRef.of(resultType), body);
     }
 
+    /**
+     * {@link #runInChildContext(String, TypeRef, ChildFunction)} recorded as {@code config} says: with
+     * {@code ChildContextConfig.builder().nesting(Nesting.FLAT)} the child is a virtual context that writes no
+     * checkpoint of its own, and the body runs again on every replay, its operations replaying from their own
+     * checkpoints.
+     *
+     * @throws ChildContextFailedException if the body threw; the same on every replay
+     */
+    <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body, ChildContextConfig config);
+
+    /** {@link #runInChildContext(String, TypeRef, ChildFunction, ChildContextConfig)} with a plain result class. */
+    default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
+        return runInChildContext(name, TypeRef.of(resultType), body, config);
+    }
+
     /** Starts a child context on another thread and returns at once. See {@link #runInChildContext}. */
     <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body);
+
+    /**
+     * Starts a child context, recorded as {@code config} says, on another thread and returns at once. See
+     * {@link #runInChildContext(String, TypeRef, ChildFunction, ChildContextConfig)}.
+     */
+    <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config);
 
     /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction)} with a plain result class. */
     default <T> DurableFuture<T> runInChildContextAsync(String name, Class<T> resultType, ChildFunction<T> body) {

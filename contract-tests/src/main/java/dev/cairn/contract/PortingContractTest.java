@@ -27,6 +27,7 @@ import dev.cairn.ParallelBranch;
 import dev.cairn.Settled;
 import dev.cairn.StepFailedException;
 import dev.cairn.config.BatchConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.CompletionConfig;
 import dev.cairn.config.Jitter;
 import dev.cairn.config.Nesting;
@@ -599,5 +600,55 @@ public abstract class PortingContractTest extends EngineContractSupport {
         assertTrue(e.error().message().contains("MapItem 1 'item 1' of Map 'pack'")
                 && e.error().message().contains("was recorded as succeeded")
                 && e.error().message().contains("the new code gives up on y"), e.error().message());
+    }
+
+    static final ChildContextConfig FLAT_CHILD = ChildContextConfig.builder().nesting(Nesting.FLAT).build();
+
+    @Test
+    void aFlatChildContextWritesNothingItselfAndRunsItsBodyOnEveryReplay() {
+        AtomicInteger bodyRuns = new AtomicInteger();
+        AtomicInteger stepRuns = new AtomicInteger();
+        DurableEngine engine = started(builder().register("flat-child", String.class, String.class, (in, ctx) -> {
+            String quote = ctx.runInChildContext("quote", String.class, child -> {
+                bodyRuns.incrementAndGet();
+                String price = child.step("price", String.class, s -> {
+                    stepRuns.incrementAndGet();
+                    return "42";
+                });
+                child.wait("valid-for", Duration.ofMinutes(10));
+                return "quote " + price;
+            }, FLAT_CHILD);
+            return quote + ctx.step("after", String.class, s -> "!");
+        }));
+        ExecutionHandle<String> h = start(engine, "flat-child", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        clock.advance(Duration.ofMinutes(10));
+
+        assertEquals("quote 42!", h.result(RESULT_TIMEOUT));
+        assertEquals(2, bodyRuns.get(), "the body ran again when the execution resumed");
+        assertEquals(1, stepRuns.get(), "its step replayed from its checkpoint");
+        Map<String, OperationDescription> ops = new java.util.TreeMap<>();
+        engine.describe(h.executionId()).operations().forEach(o -> ops.put(o.id(), o));
+        assertEquals(Set.of("1-1", "1-2", "2"), ops.keySet(), "numbered under the child, which has no row");
+        assertNull(ops.get("1-1").parentId(), "the child's operations belong to the enclosing (top) context");
+    }
+
+    @Test
+    void aChildContextRecordedWithACheckpointThatTheCodeNowRunsFlatFailsAsNonDeterministic() {
+        java.util.concurrent.atomic.AtomicBoolean flat = new java.util.concurrent.atomic.AtomicBoolean();
+        DurableEngine engine = started(builder().register("renested", String.class, String.class, (in, ctx) -> {
+            String v = ctx.runInChildContext("quote", String.class, child -> child.step("price", String.class,
+                    s -> "42"), flat.get() ? FLAT_CHILD : ChildContextConfig.defaults());
+            ctx.wait("later", Duration.ofMinutes(1));
+            return v;
+        }));
+        ExecutionHandle<String> h = start(engine, "renested", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        flat.set(true);
+        clock.advance(Duration.ofMinutes(1));
+
+        ExecutionFailedException e = assertThrows(ExecutionFailedException.class, () -> h.result(RESULT_TIMEOUT));
+        assertEquals(NonDeterministicExecutionException.class.getName(), e.error().type());
+        assertTrue(e.error().message().contains("as a FLAT (virtual) child context"), e.error().message());
     }
 }

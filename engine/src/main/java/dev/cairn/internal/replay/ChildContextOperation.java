@@ -7,6 +7,8 @@ import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
 import dev.cairn.SerializationException;
 import dev.cairn.TypeRef;
+import dev.cairn.config.ChildContextConfig;
+import dev.cairn.config.Nesting;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.OperationRecord;
 import java.util.List;
@@ -16,6 +18,10 @@ import java.util.List;
  * child's id, checkpointed as one unit. A finished child returns its checkpoint without running (nor are its own
  * operations reached again); otherwise the body runs in a fresh child context and its outcome, or its failure, is
  * checkpointed.
+ *
+ * <p>A {@link Nesting#FLAT} child is a virtual context: it takes its id and numbers its operations under it, but
+ * writes nothing itself; its operations are recorded as children of the enclosing context, and the body runs on
+ * every replay.
  */
 final class ChildContextOperation<T> extends DurableOperation<T> {
 
@@ -24,12 +30,20 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
     private final String name;
     private final TypeRef<T> resultType;
     private final ChildFunction<T> body;
+    private final boolean flat;
 
-    ChildContextOperation(ReplayContext ctx, String name, TypeRef<T> resultType, ChildFunction<T> body, String what) {
+    ChildContextOperation(ReplayContext ctx, String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config, String what) {
         super(ctx, OperationType.CONTEXT, SUB_TYPE, name, what);
         this.name = name;
         this.resultType = resultType;
         this.body = body;
+        this.flat = config.nesting() == Nesting.FLAT;
+        if (flat && recorded != null) {
+            throw run.nonDeterministic(id, "operation " + id + " of execution " + run.executionId() + " was recorded"
+                    + " as child context '" + name + "' with a checkpoint of its own, but the code now runs it as a"
+                    + " FLAT (virtual) child context. " + ReplayValidator.CODE_CHANGED);
+        }
     }
 
     @Override
@@ -43,6 +57,9 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
 
     @Override
     T start(Scope s) {
+        if (flat) {
+            return startFlat(s);
+        }
         OperationRecord started = ctx.startContext(id, recorded, s, SUB_TYPE, name);
         ReplayContext child = new ReplayContext(run, s, id);
         T value;
@@ -75,6 +92,32 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, data, null,
                 run.clockNow())), List.of(), false);
         return value;
+    }
+
+    /** Runs the body in a virtual context: the same control flow as a checkpointed child, without the writes. */
+    private T startFlat(Scope s) {
+        ReplayContext child = new ReplayContext(run, s, id, ctx.parentId());
+        try {
+            T value = body.apply(child);
+            if (s.suspension != null) {
+                throw s.suspension; // the body caught its own suspension
+            }
+            return value;
+        } catch (Throwable t) {
+            if (ReplayContext.isControlFlow(t)) {
+                throw (Error) t;
+            }
+            if (s.suspension != null) {
+                throw s.suspension;
+            }
+            if (run.nonDeterminism != null) {
+                throw run.nonDeterminism;
+            }
+            ErrorInfo error = ErrorInfo.of(t);
+            throw new ChildContextFailedException(failure(error), id, error);
+        } finally {
+            child.close();
+        }
     }
 
     private ChildContextFailedException failed(Scope s, OperationRecord started, ErrorInfo error) {

@@ -17,6 +17,7 @@ import dev.cairn.ParallelBranch;
 import dev.cairn.StepFunction;
 import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
@@ -279,10 +280,17 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(name, resultType, body, ChildContextConfig.defaults());
+    }
+
+    @Override
+    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
         checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
-        ChildContextOperation<T> child = new ChildContextOperation<>(this, name, resultType, body,
+        Objects.requireNonNull(config, "config");
+        ChildContextOperation<T> child = new ChildContextOperation<>(this, name, resultType, body, config,
                 ReplayValidator.label("runInChildContext", name));
         activeChild = name == null ? "(unnamed)" : name;
         try {
@@ -294,10 +302,18 @@ public final class ReplayContext implements DurableContext {
 
     @Override
     public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+        return runInChildContextAsync(name, resultType, body, ChildContextConfig.defaults());
+    }
+
+    @Override
+    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
         checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
-        return async(new ChildContextOperation<>(this, name, resultType, body, ReplayValidator.label("runInChildContextAsync", name)));
+        Objects.requireNonNull(config, "config");
+        return async(new ChildContextOperation<>(this, name, resultType, body, config,
+                ReplayValidator.label("runInChildContextAsync", name)));
     }
 
     @Override
