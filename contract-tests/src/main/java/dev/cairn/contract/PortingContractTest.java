@@ -651,4 +651,67 @@ public abstract class PortingContractTest extends EngineContractSupport {
         assertEquals(NonDeterministicExecutionException.class.getName(), e.error().type());
         assertTrue(e.error().message().contains("as a FLAT (virtual) child context"), e.error().message());
     }
+
+    // ================================================================== large child results
+
+    @Test
+    void aChildResultOverThePayloadLimitIsRebuiltFromTheChildsCheckpointsOnReplay() {
+        AtomicInteger partRuns = new AtomicInteger();
+        AtomicInteger bodyRuns = new AtomicInteger();
+        DurableEngine engine = started(builder().maxPayloadBytes(1024).register("big-child", String.class,
+                String.class, (in, ctx) -> {
+                    String report = ctx.runInChildContext("report", String.class, child -> {
+                        bodyRuns.incrementAndGet();
+                        StringBuilder all = new StringBuilder();
+                        for (int part = 0; part < 5; part++) {
+                            int p = part;
+                            all.append(child.step("part " + part, String.class, s -> {
+                                partRuns.incrementAndGet();
+                                return String.valueOf((char) ('a' + p)).repeat(900);
+                            }));
+                        }
+                        return all.toString(); // 4,500 characters: over the 1,024-byte limit
+                    });
+                    ctx.wait("publish", Duration.ofHours(1));
+                    return report.length() + " " + report.charAt(0) + report.charAt(report.length() - 1);
+                }));
+        ExecutionHandle<String> h = start(engine, "big-child", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        OperationDescription child = engine.describe(h.executionId()).operations().stream()
+                .filter(o -> o.id().equals("1")).findFirst().orElseThrow();
+        assertEquals(dev.cairn.OperationStatus.SUCCEEDED, child.status(), "the child succeeded");
+        assertNull(child.result(), "without its result, which is too large to checkpoint");
+        clock.advance(Duration.ofHours(1));
+
+        assertEquals("4500 ae", h.result(RESULT_TIMEOUT));
+        assertEquals(2, bodyRuns.get(), "the body ran again on replay to rebuild the result");
+        assertEquals(5, partRuns.get(), "its steps replayed from their checkpoints");
+    }
+
+    @Test
+    void aLargeChildResultWhoseReplayNoLongerEndsTheSameFailsAsNonDeterministic() {
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        DurableEngine engine = started(builder().maxPayloadBytes(256).register("big-changed", String.class,
+                String.class, (in, ctx) -> {
+                    String big = ctx.runInChildContext("big", String.class, child -> {
+                        String v = child.step("v", String.class, s -> "x".repeat(200))
+                                + child.step("w", String.class, s -> "y".repeat(200)); // 402 bytes: over 256
+                        if (changed.get()) {
+                            child.wait("new wait", Duration.ofDays(1));
+                        }
+                        return v;
+                    });
+                    ctx.wait("later", Duration.ofMinutes(1));
+                    return String.valueOf(big.length());
+                }));
+        ExecutionHandle<String> h = start(engine, "big-changed", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        changed.set(true);
+        clock.advance(Duration.ofMinutes(1));
+
+        ExecutionFailedException e = assertThrows(ExecutionFailedException.class, () -> h.result(RESULT_TIMEOUT));
+        assertEquals(NonDeterministicExecutionException.class.getName(), e.error().type());
+        assertTrue(e.error().message().contains("result too large to checkpoint")
+                && e.error().message().contains("it now waits again"), e.error().message());
+    }
 }

@@ -39,6 +39,26 @@ public final class Payloads {
      * @param what what the value is, for the message ("the result of step 'x' (operation 2) of execution e")
      */
     public String encode(Object value, Type declaredType, String what) {
+        String data = serialize(value, declaredType, what);
+        check(data, what);
+        return data;
+    }
+
+    /**
+     * As {@link #encode}, but returns {@code null} instead of refusing text whose only fault is its size (over the
+     * payload limit or the store's): for a result that can be rebuilt rather than stored.
+     */
+    public String encodeUnlessTooLarge(Object value, Type declaredType, String what) {
+        String data = serialize(value, declaredType, what);
+        if (tooLarge(data)) {
+            checkCharacters(data, what);
+            return null;
+        }
+        check(data, what);
+        return data;
+    }
+
+    private String serialize(Object value, Type declaredType, String what) {
         String data;
         try {
             data = serializer.serialize(value, declaredType);
@@ -48,8 +68,21 @@ public final class Payloads {
         } catch (RuntimeException e) {
             throw new SerializationException(what + " cannot be serialized: " + e, e);
         }
-        check(data, what);
+        if (data == null) {
+            throw new SerializationException(what + " cannot be serialized: the serializer "
+                    + serializer.getClass().getName() + " returned null (a serializer must return text, also for a"
+                    + " null value)");
+        }
         return data;
+    }
+
+    private long limit() {
+        return Math.min(maxPayloadBytes, limits.maxTextBytes());
+    }
+
+    private boolean tooLarge(String data) {
+        long limit = limit();
+        return data.length() * 3L > limit && data.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
     /** Checks serialized text against the payload limit and what the store can hold. Nothing is written. */
@@ -57,7 +90,7 @@ public final class Payloads {
         if (data == null) {
             return;
         }
-        long limit = Math.min(maxPayloadBytes, limits.maxTextBytes());
+        long limit = limit();
         // A char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars): only a long text needs counting.
         if (data.length() * 3L > limit) {
             int bytes = data.getBytes(StandardCharsets.UTF_8).length;
@@ -69,6 +102,10 @@ public final class Payloads {
                         + "). Keep large data elsewhere and checkpoint a reference to it");
             }
         }
+        checkCharacters(data, what);
+    }
+
+    private void checkCharacters(String data, String what) {
         int surrogate = UserText.loneSurrogate(data);
         if (surrogate >= 0) {
             throw new SerializationException(what + " contains a lone surrogate (U+" + String.format("%04X",

@@ -19,6 +19,10 @@ import java.util.List;
  * operations reached again); otherwise the body runs in a fresh child context and its outcome, or its failure, is
  * checkpointed.
  *
+ * <p>A result too large to checkpoint (over the payload limit or the store's) does not fail the child: it is
+ * recorded SUCCEEDED without a result, and a replay runs the body again, its operations replaying from their own
+ * checkpoints, to rebuild it.
+ *
  * <p>A {@link Nesting#FLAT} child is a virtual context: it takes its id and numbers its operations under it, but
  * writes nothing itself; its operations are recorded as children of the enclosing context, and the body runs on
  * every replay.
@@ -46,6 +50,16 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         }
     }
 
+    /** Recorded SUCCEEDED without its result, which was too large: the body runs again to rebuild it. */
+    private boolean rebuildsResult() {
+        return recorded != null && recorded.status() == OperationStatus.SUCCEEDED && recorded.result() == null;
+    }
+
+    @Override
+    boolean isFinal() {
+        return super.isFinal() && !rebuildsResult();
+    }
+
     @Override
     T replay() {
         run.visitSubtree(id);
@@ -60,12 +74,16 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         if (flat) {
             return startFlat(s);
         }
-        OperationRecord started = ctx.startContext(id, recorded, s, SUB_TYPE, name);
+        boolean rebuilding = rebuildsResult();
+        OperationRecord started = rebuilding ? recorded : ctx.startContext(id, recorded, s, SUB_TYPE, name);
         ReplayContext child = new ReplayContext(run, s, id);
         T value;
         try {
             value = body.apply(child);
         } catch (Throwable t) {
+            if (rebuilding && s.suspension != null && t == s.suspension) {
+                throw notRebuilt("waits again");
+            }
             if (ReplayContext.isControlFlow(t)) {
                 throw (Error) t;
             }
@@ -75,17 +93,26 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
             if (run.nonDeterminism != null) {
                 throw run.nonDeterminism;
             }
+            if (rebuilding) {
+                throw notRebuilt("throws " + ErrorInfo.of(t).summary());
+            }
             throw failed(s, started, ErrorInfo.of(t));
         } finally {
             child.close();
         }
         if (s.suspension != null) {
+            if (rebuilding) {
+                throw notRebuilt("waits again");
+            }
             throw s.suspension; // the body caught its own suspension
+        }
+        if (rebuilding) {
+            return value; // rebuilt from the child's own checkpoints; nothing to write
         }
         String data;
         try {
-            data = run.payload(value, resultType.type(), "the result of child context '" + name + "' (operation " + id
-                    + ")");
+            data = run.payloadUnlessTooLarge(value, resultType.type(), "the result of child context '" + name
+                    + "' (operation " + id + ")");
         } catch (SerializationException e) {
             throw failed(s, started, ErrorInfo.of(e));
         }
@@ -118,6 +145,13 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         } finally {
             child.close();
         }
+    }
+
+    private RuntimeException notRebuilt(String how) {
+        return run.nonDeterministic(id, "child context '" + name + "' (operation " + id + " of execution "
+                + run.executionId() + ") succeeded with a result too large to checkpoint, so its body runs again on"
+                + " replay to rebuild it; replayed from its operations' checkpoints, it now " + how + ". "
+                + ReplayValidator.CODE_CHANGED);
     }
 
     private ChildContextFailedException failed(Scope s, OperationRecord started, ErrorInfo error) {

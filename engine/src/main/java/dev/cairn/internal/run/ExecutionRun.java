@@ -234,6 +234,11 @@ public final class ExecutionRun {
         return env.payloads().encode(value, type, what + " of execution " + executionId());
     }
 
+    /** As {@link #payload}, but {@code null} when the text's only fault is its size: for a result to be rebuilt. */
+    public String payloadUnlessTooLarge(Object value, java.lang.reflect.Type type, String what) {
+        return env.payloads().encodeUnlessTooLarge(value, type, what + " of execution " + executionId());
+    }
+
     /**
      * Calls the store directly from the run (not through the writer). A failure is the store's, not the workflow's:
      * the run stops and is retried, as when a checkpoint cannot be written.
