@@ -8,9 +8,11 @@ import dev.cairn.spi.Clock;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.Serializer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs durable functions in this JVM and checkpoints them to an {@link ExecutionStore}.
@@ -164,6 +166,21 @@ public interface DurableEngine extends AutoCloseable {
      * @see #cancel(String, String)
      */
     ExecutionStatus cancel(String executionId, String reason, CancelOptions options);
+
+    /**
+     * When this node last renewed the leases of the executions it runs, on the lease clock
+     * ({@link Builder#leaseClock}, real time unless a test changed it), for health checks; empty unless the engine is
+     * started and not closed.
+     *
+     * <p>The scheduler renews leases every third of {@link Builder#leaseDuration leaseDuration}, and counts a pass
+     * with no lease to renew as a renewal; until its first pass this is the time the engine started. A renewal
+     * further back than a third of the lease is late: the scheduler's thread is stuck, or the store fails (an
+     * outage). One further back than the whole lease duration means that other nodes sharing the database may
+     * already have taken over executions that this node is still running.
+     *
+     * @return the lease-clock time of the last renewal that succeeded, or empty if the engine is not running
+     */
+    Optional<Instant> lastLeaseRenewal();
 
     /**
      * Stops the engine: no new work is taken, running executions get {@code shutdownGrace} (builder) to reach a

@@ -200,6 +200,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
         }
     }
 
+    @Override
+    public Optional<Instant> lastLeaseRenewal() {
+        return state.get() == State.STARTED ? Optional.ofNullable(scheduler.lastLeaseRenewal()) : Optional.empty();
+    }
+
     private void checkStarted(String what) {
         State s = state.get();
         if (s == State.NEW) {

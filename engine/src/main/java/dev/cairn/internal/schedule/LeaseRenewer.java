@@ -26,7 +26,8 @@ final class LeaseRenewer {
     private final Supplier<Set<String>> held;
     private final Predicate<String> dispatch;
     private final dev.cairn.internal.Listeners listeners;
-    private Instant lastRenewal;
+    /** Written by the scheduler's thread, read by health checks. */
+    private volatile Instant lastRenewal;
 
     LeaseRenewer(ExecutionStore store, String nodeId, Duration lease, Supplier<Set<String>> held,
             Predicate<String> dispatch, dev.cairn.internal.Listeners listeners) {
@@ -52,6 +53,14 @@ final class LeaseRenewer {
             store.renewLeases(nodeId, executions, leaseNow.plus(lease));
         }
         lastRenewal = leaseNow;
+    }
+
+    /**
+     * When the last renewal pass succeeded (a pass with no lease to renew counts), on the lease clock; the start
+     * time until the first one, {@code null} before {@link #start}.
+     */
+    Instant lastRenewal() {
+        return lastRenewal;
     }
 
     /** Hands the executions whose owner's lease ran out to the dispatcher. */

@@ -118,6 +118,14 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * When this node's leases were last renewed, on the lease clock: see {@link LeaseRenewer#lastRenewal()};
+     * {@code null} before {@link #start()}.
+     */
+    public Instant lastLeaseRenewal() {
+        return leases.lastRenewal();
+    }
+
     /** An execution this node suspended until {@code wakeAt} (null: until a callback). */
     public void scheduled(String executionId, Instant wakeAt) {
         if (wakeAt == null) {
