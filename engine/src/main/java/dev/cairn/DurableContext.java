@@ -2,6 +2,7 @@ package dev.cairn;
 
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
 import dev.cairn.config.WaitForConditionConfig;
@@ -137,6 +138,12 @@ public interface DurableContext {
     /** An unnamed {@link #invoke(String, Class, Object, Class)}. */
     default <I, O> O invoke(Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType) {
         return invoke(null, function, input, TypeRef.of(resultType));
+    }
+
+    /** An unnamed {@link #invoke(String, Class, Object, Class, InvokeConfig)}. */
+    default <I, O> O invoke(Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType,
+            InvokeConfig config) {
+        return invoke(null, function, input, TypeRef.of(resultType), config);
     }
 
     /**
@@ -339,22 +346,54 @@ public interface DurableContext {
      * @return the child's result
      * @throws InvokeFailedException if the child failed, was cancelled or timed out
      */
-    <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType);
+    default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        return invoke(name, function, input, resultType, InvokeConfig.defaults());
+    }
+
+    /**
+     * {@link #invoke(String, Class, Object, TypeRef)} with a config: the serializer the operation checkpoints the
+     * child's result with ({@link InvokeConfig.Builder#serializer}).
+     *
+     * @return the child's result
+     * @throws InvokeFailedException  if the child failed, was cancelled or timed out
+     * @throws SerializationException if the child's result cannot be read as {@code resultType}, or its checkpoint
+     *                                cannot be read by the config's serializer
+     */
+    <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType,
+            InvokeConfig config);
 
     /** {@link #invoke(String, Class, Object, TypeRef)} with a plain result class. */
     default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType) {
         return invoke(name, function, input, TypeRef.of(resultType));
     }
 
+    /** {@link #invoke(String, Class, Object, TypeRef, InvokeConfig)} with a plain result class. */
+    default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType,
+            InvokeConfig config) {
+        return invoke(name, function, input, TypeRef.of(resultType), config);
+    }
+
     /** {@link #invoke(String, Class, Object, TypeRef)} of a function by its registered name. */
-    <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType);
+    default <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return invoke(name, functionName, input, resultType, InvokeConfig.defaults());
+    }
+
+    /** {@link #invoke(String, Class, Object, TypeRef, InvokeConfig)} of a function by its registered name. */
+    <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType, InvokeConfig config);
 
     /**
      * Starts {@link #invoke(String, String, Object, TypeRef)} and returns at once: the child execution runs while
      * this one goes on, and the future's {@link DurableFuture#get()} waits, suspended if nothing else can progress,
      * for its result.
      */
-    <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType);
+    default <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return invokeAsync(name, functionName, input, resultType, InvokeConfig.defaults());
+    }
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef)} with a config ({@link InvokeConfig}). */
+    <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType,
+            InvokeConfig config);
 
     /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
     default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
@@ -363,8 +402,20 @@ public interface DurableContext {
     }
 
     /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
+    default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        return invokeAsync(name, function, input, resultType, InvokeConfig.defaults());
+    }
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef, InvokeConfig)} of a registered function class. */
     <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType);
+            TypeRef<O> resultType, InvokeConfig config);
+
+    /** {@link #invokeAsync(String, Class, Object, TypeRef, InvokeConfig)} with a plain result class. */
+    default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            Class<O> resultType, InvokeConfig config) {
+        return invokeAsync(name, function, input, TypeRef.of(resultType), config);
+    }
 
     /**
      * Polls {@code check} until the state it returns meets the config's condition: each poll is a checkpointed

@@ -39,9 +39,18 @@ public final class Payloads {
      * @param what what the value is, for the message ("the result of step 'x' (operation 2) of execution e")
      */
     public String encode(Object value, Type declaredType, String what) {
+        return encode(serializer, value, declaredType, what);
+    }
+
+    /**
+     * As {@link #encode(Object, Type, String)}, with the serializer an operation was given ({@code null}: the
+     * engine's).
+     */
+    public String encode(Serializer with, Object value, Type declaredType, String what) {
+        Serializer s = with != null ? with : serializer;
         String data;
         try {
-            data = serializer.serialize(value, declaredType);
+            data = s.serialize(value, declaredType);
         } catch (SerializationException e) {
             throw new SerializationException(what + " cannot be serialized: " + e.getMessage(),
                     e.getCause() != null ? e.getCause() : e);
@@ -52,8 +61,12 @@ public final class Payloads {
         return data;
     }
 
-    /** Checks serialized text against the payload limit and what the store can hold. Nothing is written. */
-    void check(String data, String what) {
+    /**
+     * Checks serialized text against the payload limit and what the store can hold. Nothing is written.
+     *
+     * @throws SerializationException if the text is too large or holds what the store cannot
+     */
+    public void check(String data, String what) {
         if (data == null) {
             return;
         }

@@ -17,6 +17,7 @@ import dev.cairn.StepFunction;
 import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
 import dev.cairn.config.WaitForConditionConfig;
@@ -155,13 +156,13 @@ final class RecordOnlyContext implements DurableContext {
 
     @Override
     public <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType) {
-        return call(() -> ctx.invoke(name, function, input, resultType));
+            TypeRef<O> resultType, InvokeConfig config) {
+        return call(() -> ctx.invoke(name, function, input, resultType, config));
     }
 
     @Override
-    public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
-        return call(() -> ctx.invoke(name, functionName, input, resultType));
+    public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType, InvokeConfig config) {
+        return call(() -> ctx.invoke(name, functionName, input, resultType, config));
     }
 
     @Override
@@ -245,14 +246,15 @@ final class RecordOnlyContext implements DurableContext {
     }
 
     @Override
-    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
-        return call(() -> ctx.invokeAsync(name, functionName, input, resultType));
+    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType,
+            InvokeConfig config) {
+        return call(() -> ctx.invokeAsync(name, functionName, input, resultType, config));
     }
 
     @Override
     public <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType) {
-        return call(() -> ctx.invokeAsync(name, function, input, resultType));
+            TypeRef<O> resultType, InvokeConfig config) {
+        return call(() -> ctx.invokeAsync(name, function, input, resultType, config));
     }
 
     @Override
