@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What code ported from the AWS durable SDK relies on, run against every store: an asynchronous variant of every
- * operation, {@code allSettled}, completion predicates, item namers, branch futures, unnamed operations and
- * per-operation serializers. Time moves only through the {@link dev.cairn.testing.VirtualClock}.
+ * operation, {@code allSettled}, completion predicates, item namers, branch futures and unnamed operations
+ * (per-operation serializers are {@link SerializerContractTest}'s). Time moves only through the
+ * {@link dev.cairn.testing.VirtualClock}.
  */
 public abstract class PortingContractTest extends EngineContractSupport {
 
