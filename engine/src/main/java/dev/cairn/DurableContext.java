@@ -2,6 +2,7 @@ package dev.cairn;
 
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
@@ -246,19 +247,48 @@ public interface DurableContext {
      *
      * @throws ChildContextFailedException if the body threw; the same on every replay
      */
-    <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body);
+    default <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(name, resultType, body, ChildContextConfig.defaults());
+    }
+
+    /**
+     * {@link #runInChildContext(String, TypeRef, ChildFunction)} with a config: the serializer its result is
+     * checkpointed with ({@link ChildContextConfig.Builder#serializer}).
+     *
+     * @throws ChildContextFailedException if the body threw; the same on every replay
+     * @throws SerializationException      if a replay finds a checkpointed result the config's serializer cannot read
+     */
+    <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body, ChildContextConfig config);
 
     /** {@link #runInChildContext(String, TypeRef, ChildFunction)} with a plain result class. */
     default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body) {
         return runInChildContext(name, TypeRef.of(resultType), body);
     }
 
+    /** {@link #runInChildContext(String, TypeRef, ChildFunction, ChildContextConfig)} with a plain result class. */
+    default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
+        return runInChildContext(name, TypeRef.of(resultType), body, config);
+    }
+
     /** Starts a child context on another thread and returns at once. See {@link #runInChildContext}. */
-    <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body);
+    default <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+        return runInChildContextAsync(name, resultType, body, ChildContextConfig.defaults());
+    }
+
+    /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction)} with a config ({@link ChildContextConfig}). */
+    <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config);
 
     /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction)} with a plain result class. */
     default <T> DurableFuture<T> runInChildContextAsync(String name, Class<T> resultType, ChildFunction<T> body) {
         return runInChildContextAsync(name, TypeRef.of(resultType), body);
+    }
+
+    /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction, ChildContextConfig)} with a plain result class. */
+    default <T> DurableFuture<T> runInChildContextAsync(String name, Class<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
+        return runInChildContextAsync(name, TypeRef.of(resultType), body, config);
     }
 
     // ------------------------------------------------------------------ batches

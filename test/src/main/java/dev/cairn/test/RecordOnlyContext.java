@@ -17,6 +17,7 @@ import dev.cairn.StepFunction;
 import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
@@ -128,13 +129,15 @@ final class RecordOnlyContext implements DurableContext {
     }
 
     @Override
-    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        return call(() -> ctx.runInChildContext(name, resultType, c -> body.apply(wrap(c))));
+    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
+        return call(() -> ctx.runInChildContext(name, resultType, c -> body.apply(wrap(c)), config));
     }
 
     @Override
-    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        return call(() -> ctx.runInChildContextAsync(name, resultType, c -> body.apply(wrap(c))));
+    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
+        return call(() -> ctx.runInChildContextAsync(name, resultType, c -> body.apply(wrap(c)), config));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
 import dev.cairn.SerializationException;
 import dev.cairn.TypeRef;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.OperationRecord;
 import java.util.List;
@@ -24,19 +25,23 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
     private final String name;
     private final TypeRef<T> resultType;
     private final ChildFunction<T> body;
+    private final ChildContextConfig config;
 
-    ChildContextOperation(ReplayContext ctx, String name, TypeRef<T> resultType, ChildFunction<T> body, String what) {
+    ChildContextOperation(ReplayContext ctx, String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config, String what) {
         super(ctx, OperationType.CONTEXT, SUB_TYPE, name, what);
         this.name = name;
         this.resultType = resultType;
         this.body = body;
+        this.config = config;
     }
 
     @Override
     T replay() {
         run.visitSubtree(id);
         if (recorded.status() == OperationStatus.SUCCEEDED) {
-            return run.read(recorded.result(), resultType.type(), "result of child context '" + name + "'");
+            return run.read(config.serializer(), recorded.result(), resultType.type(),
+                    "result of child context '" + name + "'");
         }
         throw new ChildContextFailedException(failure(recorded.error()), id, recorded.error());
     }
@@ -67,8 +72,8 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         }
         String data;
         try {
-            data = run.payload(value, resultType.type(), "the result of child context '" + name + "' (operation " + id
-                    + ")");
+            data = run.payload(config.serializer(), value, resultType.type(), "the result of child context '" + name
+                    + "' (operation " + id + ")");
         } catch (SerializationException e) {
             throw failed(s, started, ErrorInfo.of(e));
         }

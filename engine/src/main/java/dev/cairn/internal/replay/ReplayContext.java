@@ -18,6 +18,7 @@ import dev.cairn.StepFunction;
 import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
@@ -260,11 +261,13 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
-    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
         checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
-        ChildContextOperation<T> child = new ChildContextOperation<>(this, name, resultType, body,
+        Objects.requireNonNull(config, "config");
+        ChildContextOperation<T> child = new ChildContextOperation<>(this, name, resultType, body, config,
                 ReplayValidator.label("runInChildContext", name));
         activeChild = name == null ? "(unnamed)" : name;
         try {
@@ -275,11 +278,14 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
-    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
         checkOptionalName(name, "child context");
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(body, "body");
-        return async(new ChildContextOperation<>(this, name, resultType, body, ReplayValidator.label("runInChildContextAsync", name)));
+        Objects.requireNonNull(config, "config");
+        return async(new ChildContextOperation<>(this, name, resultType, body, config,
+                ReplayValidator.label("runInChildContextAsync", name)));
     }
 
     @Override
