@@ -20,6 +20,7 @@ import dev.cairn.OperationType;
 import dev.cairn.SerializationException;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.Jitter;
 import dev.cairn.config.StepConfig;
@@ -346,6 +347,31 @@ public abstract class SerializerContractTest extends EngineContractSupport {
         assertEquals(CallbackStatus.PENDING, engine.describe(h.executionId()).callbacks().get(0).status());
         engine.completeCallbackRaw(callbackId.get(), "41");
         assertEquals("got 42", h.result(RESULT_TIMEOUT));
+    }
+
+    // ================================================================== child contexts
+
+    @Test
+    void aChildContextCheckpointsItsResultWithItsSerializerAndReadsItBackOnReplay() {
+        TaggedBase64 b64 = new TaggedBase64("child");
+        AtomicInteger bodyRuns = new AtomicInteger();
+        DurableEngine engine = started(builder().register("child", String.class, String.class, (in, ctx) -> {
+            Decision d = ctx.runInChildContext("review", Decision.class, c -> {
+                bodyRuns.incrementAndGet();
+                return new Decision(c.step("reviewer", String.class, s -> "kim"), false);
+            }, ChildContextConfig.builder().serializer(b64).build());
+            ctx.wait("later", Duration.ofMinutes(1));
+            return d.by() + " " + d.approved();
+        }));
+        ExecutionHandle<String> h = start(engine, "child", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        ExecutionDescription d = engine.describe(h.executionId());
+        assertEquals("{\"by\":\"kim\",\"approved\":false}", b64.decode(operation(d, "review").result()));
+        assertEquals("\"kim\"", operation(d, "reviewer").result(), "the step inside keeps the engine's JSON");
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals("kim false", h.result(RESULT_TIMEOUT));
+        assertEquals(1, bodyRuns.get(), "the finished child was replayed from its checkpoint");
+        assertEquals(1, b64.reads.get(), "read once, by the replay");
     }
 
     // ================================================================== invoke and waitForCondition
