@@ -3,6 +3,7 @@ package dev.cairn;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
 import dev.cairn.config.WaitForConditionConfig;
@@ -140,6 +141,12 @@ public interface DurableContext {
         return invoke(null, function, input, TypeRef.of(resultType));
     }
 
+    /** An unnamed {@link #invoke(String, Class, Object, Class, InvokeConfig)}. */
+    default <I, O> O invoke(Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType,
+            InvokeConfig config) {
+        return invoke(null, function, input, TypeRef.of(resultType), config);
+    }
+
     /**
      * Waits durably: the execution suspends, holding no thread, and resumes by replay once {@code duration} has
      * passed on the engine's clock.
@@ -240,22 +247,26 @@ public interface DurableContext {
      *
      * @throws ChildContextFailedException if the body threw; the same on every replay
      */
-    <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body);
-
-    /** {@link #runInChildContext(String, TypeRef, ChildFunction)} with a plain result class. */
-    default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body) {
-        return runInChildContext(name, TypeRef.of(resultType), body);
+    default <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(name, resultType, body, ChildContextConfig.defaults());
     }
 
     /**
-     * {@link #runInChildContext(String, TypeRef, ChildFunction)} recorded as {@code config} says: with
+     * {@link #runInChildContext(String, TypeRef, ChildFunction)} with a config: the serializer its result is
+     * checkpointed with ({@link ChildContextConfig.Builder#serializer}), and how it is recorded: with
      * {@code ChildContextConfig.builder().nesting(Nesting.FLAT)} the child is a virtual context that writes no
      * checkpoint of its own, and the body runs again on every replay, its operations replaying from their own
      * checkpoints.
      *
      * @throws ChildContextFailedException if the body threw; the same on every replay
+     * @throws SerializationException      if a replay finds a checkpointed result the config's serializer cannot read
      */
     <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body, ChildContextConfig config);
+
+    /** {@link #runInChildContext(String, TypeRef, ChildFunction)} with a plain result class. */
+    default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body) {
+        return runInChildContext(name, TypeRef.of(resultType), body);
+    }
 
     /** {@link #runInChildContext(String, TypeRef, ChildFunction, ChildContextConfig)} with a plain result class. */
     default <T> T runInChildContext(String name, Class<T> resultType, ChildFunction<T> body,
@@ -264,18 +275,23 @@ public interface DurableContext {
     }
 
     /** Starts a child context on another thread and returns at once. See {@link #runInChildContext}. */
-    <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body);
+    default <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
+        return runInChildContextAsync(name, resultType, body, ChildContextConfig.defaults());
+    }
 
-    /**
-     * Starts a child context, recorded as {@code config} says, on another thread and returns at once. See
-     * {@link #runInChildContext(String, TypeRef, ChildFunction, ChildContextConfig)}.
-     */
+    /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction)} with a config ({@link ChildContextConfig}). */
     <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body,
             ChildContextConfig config);
 
     /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction)} with a plain result class. */
     default <T> DurableFuture<T> runInChildContextAsync(String name, Class<T> resultType, ChildFunction<T> body) {
         return runInChildContextAsync(name, TypeRef.of(resultType), body);
+    }
+
+    /** {@link #runInChildContextAsync(String, TypeRef, ChildFunction, ChildContextConfig)} with a plain result class. */
+    default <T> DurableFuture<T> runInChildContextAsync(String name, Class<T> resultType, ChildFunction<T> body,
+            ChildContextConfig config) {
+        return runInChildContextAsync(name, TypeRef.of(resultType), body, config);
     }
 
     // ------------------------------------------------------------------ batches
@@ -363,22 +379,54 @@ public interface DurableContext {
      * @return the child's result
      * @throws InvokeFailedException if the child failed, was cancelled or timed out
      */
-    <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType);
+    default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        return invoke(name, function, input, resultType, InvokeConfig.defaults());
+    }
+
+    /**
+     * {@link #invoke(String, Class, Object, TypeRef)} with a config: the serializer the operation checkpoints the
+     * child's result with ({@link InvokeConfig.Builder#serializer}).
+     *
+     * @return the child's result
+     * @throws InvokeFailedException  if the child failed, was cancelled or timed out
+     * @throws SerializationException if the child's result cannot be read as {@code resultType}, or its checkpoint
+     *                                cannot be read by the config's serializer
+     */
+    <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType,
+            InvokeConfig config);
 
     /** {@link #invoke(String, Class, Object, TypeRef)} with a plain result class. */
     default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType) {
         return invoke(name, function, input, TypeRef.of(resultType));
     }
 
+    /** {@link #invoke(String, Class, Object, TypeRef, InvokeConfig)} with a plain result class. */
+    default <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, Class<O> resultType,
+            InvokeConfig config) {
+        return invoke(name, function, input, TypeRef.of(resultType), config);
+    }
+
     /** {@link #invoke(String, Class, Object, TypeRef)} of a function by its registered name. */
-    <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType);
+    default <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return invoke(name, functionName, input, resultType, InvokeConfig.defaults());
+    }
+
+    /** {@link #invoke(String, Class, Object, TypeRef, InvokeConfig)} of a function by its registered name. */
+    <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType, InvokeConfig config);
 
     /**
      * Starts {@link #invoke(String, String, Object, TypeRef)} and returns at once: the child execution runs while
      * this one goes on, and the future's {@link DurableFuture#get()} waits, suspended if nothing else can progress,
      * for its result.
      */
-    <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType);
+    default <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
+        return invokeAsync(name, functionName, input, resultType, InvokeConfig.defaults());
+    }
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef)} with a config ({@link InvokeConfig}). */
+    <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType,
+            InvokeConfig config);
 
     /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
     default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
@@ -387,8 +435,20 @@ public interface DurableContext {
     }
 
     /** {@link #invokeAsync(String, String, Object, TypeRef)} of a registered function class. */
+    default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            TypeRef<O> resultType) {
+        return invokeAsync(name, function, input, resultType, InvokeConfig.defaults());
+    }
+
+    /** {@link #invokeAsync(String, String, Object, TypeRef, InvokeConfig)} of a registered function class. */
     <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType);
+            TypeRef<O> resultType, InvokeConfig config);
+
+    /** {@link #invokeAsync(String, Class, Object, TypeRef, InvokeConfig)} with a plain result class. */
+    default <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
+            Class<O> resultType, InvokeConfig config) {
+        return invokeAsync(name, function, input, TypeRef.of(resultType), config);
+    }
 
     /**
      * Polls {@code check} until the state it returns meets the config's condition: each poll is a checkpointed

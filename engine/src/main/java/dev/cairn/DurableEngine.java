@@ -130,9 +130,32 @@ public interface DurableEngine extends AutoCloseable {
      * @throws UnknownCallbackException           if no callback has that id
      * @throws CallbackAlreadyCompletedException  if it was already completed, failed or timed out (the first
      *                                            outcome stands), or its execution has ended
-     * @throws SerializationException             if the result cannot be serialized or is too large
+     * @throws SerializationException             if the result cannot be serialized or is too large, cannot be
+     *                                            read as the type the workflow declared, or the callback's
+     *                                            operation reads it with a serializer of its own (complete it with
+     *                                            {@link #completeCallbackRaw}); the callback stays pending
      */
     void completeCallback(String callbackId, Object result);
+
+    /**
+     * Completes a callback with its result as serialized text, stored as given: the way to complete a callback
+     * whose operation reads its result with a serializer of its own
+     * ({@link dev.cairn.config.CallbackConfig.Builder#serializer}), which {@link #completeCallback} refuses. That
+     * serializer reads the text when the workflow asks for the result; text it cannot read makes the workflow's
+     * {@code result()} throw {@link SerializationException} there. For a callback read with the engine's serializer,
+     * the text must be what that serializer reads as the declared type (JSON with the default serializer:
+     * {@code "\"approved\""}, {@code "{\"approve\": true}"}), and is checked before anything is written. A
+     * {@code null} payload is a {@code null} result.
+     *
+     * @param payload the result as the callback's serializer writes it
+     * @throws UnknownCallbackException          if no callback has that id
+     * @throws CallbackAlreadyCompletedException if it was already completed, failed or timed out (the first
+     *                                           outcome stands), or its execution has ended
+     * @throws SerializationException            if the text is larger than the payload limit or holds what the store
+     *                                           cannot, or the engine's serializer cannot read it as the declared
+     *                                           type; the callback stays pending
+     */
+    void completeCallbackRaw(String callbackId, String payload);
 
     /**
      * Fails a callback; its execution resumes and {@link DurableCallback#result()} throws

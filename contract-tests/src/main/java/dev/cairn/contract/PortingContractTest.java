@@ -47,8 +47,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What code ported from the AWS durable SDK relies on, run against every store: an asynchronous variant of every
- * operation, {@code allSettled}, completion predicates, item namers, branch futures, unnamed operations and
- * per-operation serializers, flat (virtual) batches. Time moves only through the {@link dev.cairn.testing.VirtualClock}.
+ * operation, {@code allSettled}, completion predicates, item namers, branch futures, unnamed operations, flat
+ * (virtual) batches and child contexts, and large child results (per-operation serializers are
+ * {@link SerializerContractTest}'s). Time moves only through the {@link dev.cairn.testing.VirtualClock}.
  */
 public abstract class PortingContractTest extends EngineContractSupport {
 

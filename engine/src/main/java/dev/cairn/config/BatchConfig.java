@@ -1,10 +1,12 @@
 package dev.cairn.config;
 
+import dev.cairn.spi.Serializer;
 import java.util.Objects;
 
 /**
  * How a batch runs: {@code map} or {@code parallel}: its concurrency, its completion policy, how its items are
- * recorded and, for a map, how its items are named. Build one with {@link #builder()}.
+ * recorded, the serializer of its items' results and, for a map, how its items are named. Build one with
+ * {@link #builder()}.
  */
 public final class BatchConfig {
 
@@ -14,12 +16,14 @@ public final class BatchConfig {
     private final CompletionConfig completion;
     private final ItemNamer<Object> itemNamer;
     private final Nesting nesting;
+    private final Serializer serializer;
 
     private BatchConfig(Builder builder) {
         this.maxConcurrency = builder.maxConcurrency;
         this.completion = builder.completion;
         this.itemNamer = builder.itemNamer;
         this.nesting = builder.nesting;
+        this.serializer = builder.serializer;
     }
 
     /** No concurrency limit beyond the number of items; {@link CompletionConfig#allCompleted()}. */
@@ -52,12 +56,21 @@ public final class BatchConfig {
         return nesting;
     }
 
+    /**
+     * The serializer of the items' (or branches') results, or {@code null} for the engine's
+     * ({@link dev.cairn.DurableEngine.Builder#serializer}).
+     */
+    public Serializer serializer() {
+        return serializer;
+    }
+
     /** Builds a {@link BatchConfig}. */
     public static final class Builder {
         private int maxConcurrency = Integer.MAX_VALUE;
         private CompletionConfig completion = CompletionConfig.allCompleted();
         private ItemNamer<Object> itemNamer;
         private Nesting nesting = Nesting.NESTED;
+        private Serializer serializer;
 
         private Builder() {
         }
@@ -109,6 +122,21 @@ public final class BatchConfig {
          */
         public Builder nesting(Nesting nesting) {
             this.nesting = Objects.requireNonNull(nesting, "nesting");
+            return this;
+        }
+
+        /**
+         * Checkpoints each item's (or branch's) result with this serializer instead of the engine's, and reads it
+         * back with it: when the batch completes, on the first run as on every replay, since the
+         * {@link dev.cairn.BatchResult} is built from the items' checkpoints. An item result it cannot read makes
+         * the {@code map} or {@code parallel} (or its future's {@code get()}) throw
+         * {@link dev.cairn.SerializationException}, which the workflow may catch. The batch's own checkpoint (its
+         * completion reason and the items' statuses) is the engine's and is not affected, nor are the operations
+         * inside the items, which have configs of their own. Give the same serializer on every run. (A
+         * {@link Nesting#FLAT} batch checkpoints no item results, so it does not use it.)
+         */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
             return this;
         }
 

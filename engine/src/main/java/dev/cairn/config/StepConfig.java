@@ -1,11 +1,13 @@
 package dev.cairn.config;
 
+import dev.cairn.spi.Serializer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * How a step runs: its retry strategy, its semantics and its timeout. Build one with {@link #builder()}.
+ * How a step runs: its retry strategy, its semantics, its timeout and the serializer of its result. Build one with
+ * {@link #builder()}.
  */
 public final class StepConfig {
 
@@ -14,6 +16,7 @@ public final class StepConfig {
     private final RetryStrategy retryStrategy;
     private final StepSemantics semantics;
     private final Duration timeout;
+    private final Serializer serializer;
 
     private StepConfig(Builder builder) {
         RetryStrategy strategy = builder.retryStrategy;
@@ -23,6 +26,7 @@ public final class StepConfig {
         this.retryStrategy = strategy;
         this.semantics = builder.semantics;
         this.timeout = builder.timeout;
+        this.serializer = builder.serializer;
     }
 
     /** The defaults: {@link RetryStrategies#defaultStrategy()}, {@link StepSemantics#AT_LEAST_ONCE_PER_RETRY}. */
@@ -50,12 +54,34 @@ public final class StepConfig {
         return timeout;
     }
 
+    /**
+     * The serializer of the step's result, or {@code null} for the engine's
+     * ({@link dev.cairn.DurableEngine.Builder#serializer}).
+     */
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    /**
+     * A builder holding this config's options, to derive another from it. Its retry strategy is this config's
+     * {@link #retryStrategy()}, with the retry predicate already applied.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.retryStrategy = retryStrategy;
+        b.semantics = semantics;
+        b.timeout = timeout;
+        b.serializer = serializer;
+        return b;
+    }
+
     /** Builds a {@link StepConfig}. */
     public static final class Builder {
         private RetryStrategy retryStrategy = RetryStrategies.defaultStrategy();
         private StepSemantics semantics = StepSemantics.AT_LEAST_ONCE_PER_RETRY;
         private Predicate<? super Throwable> retryIf;
         private Duration timeout;
+        private Serializer serializer;
 
         private Builder() {
         }
@@ -96,6 +122,18 @@ public final class StepConfig {
                 throw new IllegalArgumentException("step timeout must be positive, was " + timeout);
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * How the step's result is checkpointed and read back: this serializer instead of the engine's. The
+         * result is written with it once, when the step succeeds, and every replay reads the checkpoint with the
+         * serializer the step is given then, so give the same one on every run (or one that reads what the earlier
+         * one wrote). A checkpoint it cannot read makes the step throw {@link dev.cairn.SerializationException},
+         * which the workflow may catch; what it writes is held to the engine's payload limit like any result.
+         */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
             return this;
         }
 

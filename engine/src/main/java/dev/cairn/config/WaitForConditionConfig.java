@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.spi.Serializer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -21,6 +22,7 @@ public final class WaitForConditionConfig<S> {
     private final double backoffRate;
     private final Jitter jitter;
     private final StepConfig checkConfig;
+    private final Serializer serializer;
 
     private WaitForConditionConfig(Builder<S> b) {
         this.initialState = b.initialState;
@@ -30,7 +32,10 @@ public final class WaitForConditionConfig<S> {
         this.maxDelay = b.maxDelay;
         this.backoffRate = b.backoffRate;
         this.jitter = b.jitter;
-        this.checkConfig = b.checkConfig;
+        this.serializer = b.serializer;
+        this.checkConfig = b.serializer != null && b.checkConfig.serializer() == null
+                ? b.checkConfig.toBuilder().serializer(b.serializer).build()
+                : b.checkConfig;
     }
 
     /** A builder with the state the first poll receives. */
@@ -69,9 +74,20 @@ public final class WaitForConditionConfig<S> {
         return Duration.ofMillis(Math.max(1, jittered));
     }
 
-    /** How each poll's step is retried when the check throws. */
+    /**
+     * How each poll's step is retried when the check throws, and how it checkpoints the state it returns: with the
+     * check config's own serializer if it has one, else with {@link #serializer()}.
+     */
     public StepConfig checkConfig() {
         return checkConfig;
+    }
+
+    /**
+     * The serializer of the state, or {@code null} for the engine's
+     * ({@link dev.cairn.DurableEngine.Builder#serializer}).
+     */
+    public Serializer serializer() {
+        return serializer;
     }
 
     /** Builds a {@link WaitForConditionConfig}. */
@@ -84,6 +100,7 @@ public final class WaitForConditionConfig<S> {
         private double backoffRate = 1.5;
         private Jitter jitter = Jitter.FULL;
         private StepConfig checkConfig = StepConfig.defaults();
+        private Serializer serializer;
 
         private Builder(S initialState) {
             this.initialState = initialState;
@@ -134,6 +151,18 @@ public final class WaitForConditionConfig<S> {
         /** How each poll's step is retried when the check throws; {@link StepConfig#defaults()} by default. */
         public Builder<S> checkConfig(StepConfig checkConfig) {
             this.checkConfig = Objects.requireNonNull(checkConfig, "checkConfig");
+            return this;
+        }
+
+        /**
+         * Checkpoints the state with this serializer instead of the engine's: the state each poll returns (unless
+         * the {@link #checkConfig check config} has a serializer of its own) and the state that met the condition,
+         * and reads them back with it on replay. A checkpointed state it cannot read makes
+         * {@code waitForCondition} throw {@link dev.cairn.SerializationException}, which the workflow may catch.
+         * Give the same serializer on every run.
+         */
+        public Builder<S> serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
             return this;
         }
 

@@ -39,17 +39,26 @@ public final class Payloads {
      * @param what what the value is, for the message ("the result of step 'x' (operation 2) of execution e")
      */
     public String encode(Object value, Type declaredType, String what) {
-        String data = serialize(value, declaredType, what);
+        return encode(serializer, value, declaredType, what);
+    }
+
+    /**
+     * As {@link #encode(Object, Type, String)}, with the serializer an operation was given ({@code null}: the
+     * engine's).
+     */
+    public String encode(Serializer with, Object value, Type declaredType, String what) {
+        String data = serialize(with, value, declaredType, what);
         check(data, what);
         return data;
     }
 
     /**
-     * As {@link #encode}, but returns {@code null} instead of refusing text whose only fault is its size (over the
-     * payload limit or the store's): for a result that can be rebuilt rather than stored.
+     * As {@link #encode(Serializer, Object, Type, String)}, but returns {@code null} instead of refusing text whose
+     * only fault is its size (over the payload limit or the store's): for a result that can be rebuilt rather than
+     * stored.
      */
-    public String encodeUnlessTooLarge(Object value, Type declaredType, String what) {
-        String data = serialize(value, declaredType, what);
+    public String encodeUnlessTooLarge(Serializer with, Object value, Type declaredType, String what) {
+        String data = serialize(with, value, declaredType, what);
         if (tooLarge(data)) {
             checkCharacters(data, what);
             return null;
@@ -58,10 +67,11 @@ public final class Payloads {
         return data;
     }
 
-    private String serialize(Object value, Type declaredType, String what) {
+    private String serialize(Serializer with, Object value, Type declaredType, String what) {
+        Serializer s = with != null ? with : serializer;
         String data;
         try {
-            data = serializer.serialize(value, declaredType);
+            data = s.serialize(value, declaredType);
         } catch (SerializationException e) {
             throw new SerializationException(what + " cannot be serialized: " + e.getMessage(),
                     e.getCause() != null ? e.getCause() : e);
@@ -85,8 +95,12 @@ public final class Payloads {
         return data.length() * 3L > limit && data.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
-    /** Checks serialized text against the payload limit and what the store can hold. Nothing is written. */
-    void check(String data, String what) {
+    /**
+     * Checks serialized text against the payload limit and what the store can hold. Nothing is written.
+     *
+     * @throws SerializationException if the text is too large or holds what the store cannot
+     */
+    public void check(String data, String what) {
         if (data == null) {
             return;
         }

@@ -20,7 +20,9 @@ import java.time.Instant;
  * @param createdAt          engine clock
  * @param completedAt        engine clock, once terminal
  * @param resultType         the type the workflow reads the result as ({@link java.lang.reflect.Type#getTypeName()}),
- *                           against which a completion's value is checked; {@code null} if unknown
+ *                           against which a completion's value is checked, prefixed with {@code own-serializer:}
+ *                           when the workflow reads it with a serializer of the operation's own (which the engine
+ *                           cannot check a value against); {@code null} if unknown. Stores keep it as given.
  */
 public record CallbackRecord(
         String id,

@@ -18,6 +18,7 @@ import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
 import dev.cairn.config.WaitForConditionConfig;
@@ -128,16 +129,6 @@ final class RecordOnlyContext implements DurableContext {
     }
 
     @Override
-    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        return call(() -> ctx.runInChildContext(name, resultType, c -> body.apply(wrap(c))));
-    }
-
-    @Override
-    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        return call(() -> ctx.runInChildContextAsync(name, resultType, c -> body.apply(wrap(c))));
-    }
-
-    @Override
     public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body,
             ChildContextConfig config) {
         return call(() -> ctx.runInChildContext(name, resultType, c -> body.apply(wrap(c)), config));
@@ -168,13 +159,13 @@ final class RecordOnlyContext implements DurableContext {
 
     @Override
     public <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType) {
-        return call(() -> ctx.invoke(name, function, input, resultType));
+            TypeRef<O> resultType, InvokeConfig config) {
+        return call(() -> ctx.invoke(name, function, input, resultType, config));
     }
 
     @Override
-    public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
-        return call(() -> ctx.invoke(name, functionName, input, resultType));
+    public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType, InvokeConfig config) {
+        return call(() -> ctx.invoke(name, functionName, input, resultType, config));
     }
 
     @Override
@@ -258,14 +249,15 @@ final class RecordOnlyContext implements DurableContext {
     }
 
     @Override
-    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
-        return call(() -> ctx.invokeAsync(name, functionName, input, resultType));
+    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType,
+            InvokeConfig config) {
+        return call(() -> ctx.invokeAsync(name, functionName, input, resultType, config));
     }
 
     @Override
     public <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType) {
-        return call(() -> ctx.invokeAsync(name, function, input, resultType));
+            TypeRef<O> resultType, InvokeConfig config) {
+        return call(() -> ctx.invokeAsync(name, function, input, resultType, config));
     }
 
     @Override

@@ -367,6 +367,16 @@ public final class TestEngine implements AutoCloseable {
     }
 
     /**
+     * Completes the callback of {@code operationName} with its result as serialized text, stored as given, and runs
+     * what it resumes: how a callback whose {@code CallbackConfig} has a serializer of its own is completed (see
+     * {@link DurableEngine#completeCallbackRaw}).
+     */
+    public void completeCallbackRaw(String executionId, String operationName, String payload) {
+        engine.completeCallbackRaw(callbackId(executionId, operationName), payload);
+        settle(List.of(executionId));
+    }
+
+    /**
      * Fails the callback of {@code operationName} (the workflow's {@code result()} throws
      * {@code CallbackFailedException} with this type and message) and runs what it resumes.
      */

@@ -24,6 +24,8 @@ import dev.cairn.config.WaitForConditionConfig;
 import dev.cairn.test.ExecutionBlockedException;
 import dev.cairn.test.TestEngine;
 import dev.cairn.test.TestResult;
+import dev.cairn.spi.Serializer;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -194,6 +196,36 @@ abstract class TimersAndCallbacksSpec {
         assertEquals("answer: yes", done.result());
         assertEquals(OperationStatus.SUCCEEDED, done.operation("approval").status());
         assertEquals("yes", done.operation("approval").result(String.class));
+    }
+
+    /** Upper-case text: a format of its own, which the engine's JSON serializer cannot read. */
+    static final class ShoutingSerializer implements Serializer {
+        @Override
+        public String serialize(Object value) {
+            return value == null ? null : "!" + value.toString().toUpperCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T deserialize(String data, Type type) {
+            if (!data.startsWith("!")) {
+                throw new IllegalArgumentException("not shouted: " + data);
+            }
+            return (T) data.substring(1);
+        }
+    }
+
+    @Test
+    void aCallbackWithItsOwnSerializerIsCompletedRawByName(TestEngine engine) {
+        TestResult<String> r = engine.run(new Approval(CallbackConfig.builder().serializer(new ShoutingSerializer())
+                .build()), "req-1");
+
+        assertThrows(dev.cairn.SerializationException.class,
+                () -> engine.completeCallback(r.executionId(), "approval", "yes"));
+        engine.completeCallbackRaw(r.executionId(), "approval", "!YES");
+
+        assertEquals("answer: YES", engine.result(r).result());
+        assertEquals("!YES", engine.result(r).operation("approval").resultJson());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.SerializationException;
 import dev.cairn.UnknownCallbackException;
+import dev.cairn.internal.CallbackResultType;
 import dev.cairn.internal.Payloads;
 import dev.cairn.internal.TypeNames;
 import dev.cairn.internal.UserText;
@@ -67,6 +68,13 @@ final class CallbackCompletions {
         checkLength(callbackId);
         apply(callbackId, callback -> {
             String what = "the result for callback " + callbackId + " of execution " + callback.executionId();
+            if (CallbackResultType.ownSerializer(callback.resultType())) {
+                throw new SerializationException("callback " + callbackId + " (operation " + callback.operationId()
+                        + " of execution " + callback.executionId() + ") reads its result with the serializer of its"
+                        + " operation's CallbackConfig, not the engine's, so the engine cannot serialize a value for"
+                        + " it; the callback is still pending: complete it with completeCallbackRaw(callbackId, text)"
+                        + " and text that serializer reads");
+            }
             Type declared = TypeNames.resolve(callback.resultType());
             String data = payloads.encode(result, declared, what);
             if (declared != null && result != null) {
@@ -80,6 +88,33 @@ final class CallbackCompletions {
                 }
             }
             return new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, data, null, clock.now());
+        }, "complete");
+    }
+
+    /**
+     * Completes a callback with text stored as given. A callback read with the engine's serializer gets the text
+     * checked to read as its declared type; one whose operation has a serializer of its own cannot be checked here,
+     * and text that serializer cannot read fails the workflow's read of the result instead.
+     */
+    void completeRaw(String callbackId, String payload) {
+        checkLength(callbackId);
+        apply(callbackId, callback -> {
+            String what = "the raw result for callback " + callbackId + " of execution " + callback.executionId();
+            payloads.check(payload, what);
+            Type declared = CallbackResultType.ownSerializer(callback.resultType()) ? null
+                    : TypeNames.resolve(callback.resultType());
+            if (declared != null && payload != null) {
+                try {
+                    serializer.deserialize(payload, declared);
+                } catch (RuntimeException e) {
+                    throw new SerializationException("callback " + callbackId + " of execution "
+                            + callback.executionId() + " reads its result with the engine's serializer as "
+                            + callback.resultType() + ", and the text given (" + payload.length() + " characters)"
+                            + " cannot be read as one; the callback is still pending: complete it with text that"
+                            + " reads as that type", e);
+                }
+            }
+            return new CallbackCompletion(callbackId, CallbackStatus.SUCCEEDED, payload, null, clock.now());
         }, "complete");
     }
 

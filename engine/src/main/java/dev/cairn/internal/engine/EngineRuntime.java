@@ -401,6 +401,13 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     }
 
     @Override
+    public void completeCallbackRaw(String callbackId, String payload) {
+        Objects.requireNonNull(callbackId, "callbackId");
+        checkStarted("completeCallbackRaw");
+        callbacks.completeRaw(callbackId, payload);
+    }
+
+    @Override
     public void failCallback(String callbackId, String errorType, String message) {
         Objects.requireNonNull(callbackId, "callbackId");
         Objects.requireNonNull(errorType, "errorType");

@@ -313,8 +313,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         Instant now = run.clockNow();
         if (error == null) {
             try {
-                String data = run.payload(value, typeOf(i), "the result of " + itemKind() + " " + i + " of " + kind
-                        + " '" + name + "'");
+                String data = run.payload(config.serializer(), value, typeOf(i), "the result of " + itemKind() + " " + i
+                        + " of " + kind + " '" + name + "'");
                 itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
                 ctx.write(itemOps[i], false);
                 return true;
@@ -448,7 +448,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             }
             items.add(switch (statuses.charAt(i)) {
                 case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED,
-                        run.read(op.result(), typeOf(i), "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
+                        run.read(config.serializer(), op.result(), typeOf(i),
+                                "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
                 case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, op.error());
                 case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
                 default -> new BatchItem<>(i, itemName, BatchItemStatus.SKIPPED, null, null);

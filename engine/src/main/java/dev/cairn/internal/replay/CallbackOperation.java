@@ -10,11 +10,13 @@ import dev.cairn.OperationType;
 import dev.cairn.TypeRef;
 import dev.cairn.config.CallbackConfig;
 import dev.cairn.internal.CallbackIds;
+import dev.cairn.internal.CallbackResultType;
 import dev.cairn.internal.run.ExecutionRun;
 import dev.cairn.internal.run.Outcome;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Serializer;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +53,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
             throw new IllegalStateException("callback operation " + id + " of execution " + run.executionId()
                     + " has a checkpoint but no callback row; the store is inconsistent");
         }
-        return new CallbackFuture<>(ctx, id, name, callback.id(), resultType);
+        return new CallbackFuture<>(ctx, id, name, callback.id(), resultType, config.serializer());
     }
 
     @Override
@@ -60,10 +62,10 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
         CallbackRecord callback = new CallbackRecord(CallbackIds.next(), run.executionId(), id, CallbackStatus.PENDING,
                 null, null, config.timeout() == null ? null : now.plus(config.timeout()), config.heartbeatTimeout(),
                 config.heartbeatTimeout() == null ? null : now.plus(config.heartbeatTimeout()), now, null,
-                resultType.type().getTypeName());
+                CallbackResultType.of(resultType.type(), config.serializer() != null));
         ctx.write(ctx.scope, List.of(ctx.record(id, OperationType.CALLBACK, null, name, OperationStatus.STARTED, 0,
                 null, null, null, now, null)), List.of(callback), true);
-        return new CallbackFuture<>(ctx, id, name, callback.id(), resultType);
+        return new CallbackFuture<>(ctx, id, name, callback.id(), resultType, config.serializer());
     }
 
     /** The exception a failed or timed-out callback surfaces as. */
@@ -84,13 +86,17 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
         private final String name;
         private final String callbackId;
         private final TypeRef<T> type;
+        /** The operation's own serializer of the result, or null for the engine's. */
+        private final Serializer serializer;
 
-        CallbackFuture(ReplayContext owner, String operationId, String name, String callbackId, TypeRef<T> type) {
+        CallbackFuture(ReplayContext owner, String operationId, String name, String callbackId, TypeRef<T> type,
+                Serializer serializer) {
             super(owner);
             this.operationId = operationId;
             this.name = name;
             this.callbackId = callbackId;
             this.type = type;
+            this.serializer = serializer;
         }
 
         @Override
@@ -113,7 +119,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
             ExecutionRun run = owner.run();
             OperationRecord op = run.history.operations.get(operationId);
             if (op.status() == OperationStatus.SUCCEEDED) {
-                return CompletableFuture.completedFuture(Outcome.value(run.read(op.result(), type.type(),
+                return CompletableFuture.completedFuture(Outcome.value(run.read(serializer, op.result(), type.type(),
                         "result of " + where())));
             }
             if (op.status() == OperationStatus.FAILED) {
@@ -121,7 +127,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
             }
             CallbackRecord cb = run.history.callbacksByOperation.get(operationId);
             return CompletableFuture.completedFuture(switch (cb.status()) {
-                case SUCCEEDED -> Outcome.value(run.read(cb.result(), type.type(), "result of " + where()));
+                case SUCCEEDED -> Outcome.value(run.read(serializer, cb.result(), type.type(), "result of " + where()));
                 case FAILED, TIMED_OUT -> Outcome.failed(callbackError(where(), callbackId, operationId, cb.error()));
                 case PENDING -> Outcome.blocked(cb.deadline());
             });
@@ -133,7 +139,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
             ExecutionRun run = owner.run();
             OperationRecord op = run.history.operations.get(operationId);
             if (op.status() == OperationStatus.SUCCEEDED) {
-                return run.read(op.result(), type.type(), "result of " + where());
+                return run.read(serializer, op.result(), type.type(), "result of " + where());
             }
             if (op.status() == OperationStatus.FAILED) {
                 throw callbackError(where(), callbackId, operationId, op.error());
@@ -143,7 +149,7 @@ final class CallbackOperation<T> extends DurableOperation<DurableCallback<T>> {
                 Instant now = run.clockNow();
                 switch (cb.status()) {
                     case SUCCEEDED -> {
-                        T value = run.read(cb.result(), type.type(), "result of " + where());
+                        T value = run.read(serializer, cb.result(), type.type(), "result of " + where());
                         owner.write(OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, cb.result(), null, now),
                                 false);
                         return value;

@@ -35,6 +35,7 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
     private final TypeRef<T> resultType;
     private final ChildFunction<T> body;
     private final boolean flat;
+    private final ChildContextConfig config;
 
     ChildContextOperation(ReplayContext ctx, String name, TypeRef<T> resultType, ChildFunction<T> body,
             ChildContextConfig config, String what) {
@@ -42,6 +43,7 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         this.name = name;
         this.resultType = resultType;
         this.body = body;
+        this.config = config;
         this.flat = config.nesting() == Nesting.FLAT;
         if (flat && recorded != null) {
             throw run.nonDeterministic(id, "operation " + id + " of execution " + run.executionId() + " was recorded"
@@ -64,7 +66,8 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
     T replay() {
         run.visitSubtree(id);
         if (recorded.status() == OperationStatus.SUCCEEDED) {
-            return run.read(recorded.result(), resultType.type(), "result of child context '" + name + "'");
+            return run.read(config.serializer(), recorded.result(), resultType.type(),
+                    "result of child context '" + name + "'");
         }
         throw new ChildContextFailedException(failure(recorded.error()), id, recorded.error());
     }
@@ -111,7 +114,7 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         }
         String data;
         try {
-            data = run.payloadUnlessTooLarge(value, resultType.type(), "the result of child context '" + name
+            data = run.payloadUnlessTooLarge(config.serializer(), value, resultType.type(), "the result of child context '" + name
                     + "' (operation " + id + ")");
         } catch (SerializationException e) {
             throw failed(s, started, ErrorInfo.of(e));

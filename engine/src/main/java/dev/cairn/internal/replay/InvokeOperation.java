@@ -7,12 +7,14 @@ import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
 import dev.cairn.SerializationException;
 import dev.cairn.TypeRef;
+import dev.cairn.config.InvokeConfig;
 import dev.cairn.internal.run.RegisteredFunction;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Serializer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,13 +34,17 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
     private final String functionName;
     private final Object input;
     private final TypeRef<O> resultType;
+    /** The serializer of the operation's checkpoint of the child's result, or null for the engine's. */
+    private final Serializer serializer;
 
-    InvokeOperation(ReplayContext ctx, String name, String functionName, Object input, TypeRef<O> resultType) {
+    InvokeOperation(ReplayContext ctx, String name, String functionName, Object input, TypeRef<O> resultType,
+            InvokeConfig config) {
         super(ctx, OperationType.INVOKE, functionName, name, ReplayValidator.label("invoke", name));
         this.name = name;
         this.functionName = functionName;
         this.input = input;
         this.resultType = resultType;
+        this.serializer = config.serializer();
     }
 
     /** The id of the execution invoked by operation {@code operationId} of {@code parentId}. */
@@ -58,7 +64,7 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
     @Override
     O replay() {
         if (recorded.status() == OperationStatus.SUCCEEDED) {
-            return run.read(recorded.result(), resultType.type(), "result of " + where());
+            return run.read(serializer, recorded.result(), resultType.type(), "result of " + where());
         }
         ExecutionStatus status = childStatus(recorded);
         if (status == ExecutionStatus.SUCCEEDED) {
@@ -108,15 +114,19 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         Instant now = run.clockNow();
         if (c.status() == ExecutionStatus.SUCCEEDED) {
             O value;
+            String data;
             try {
                 value = run.read(c.output(), resultType.type(), "result of " + where);
+                // The child wrote its output with the engine's serializer; the operation keeps it in its own.
+                data = serializer == null ? c.output()
+                        : run.payload(serializer, value, resultType.type(), "the result of " + where);
             } catch (SerializationException e) {
                 // Recorded with the child's status, SUCCEEDED, so that a replay throws this again.
                 ctx.write(s, OperationRecords.withOutcome(op, OperationStatus.FAILED, run.payload(c.status().name(), null,
                         "the status of " + where), ErrorInfo.of(e), now), false);
                 throw e;
             }
-            ctx.write(s, OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, c.output(), null, now), false);
+            ctx.write(s, OperationRecords.withOutcome(op, OperationStatus.SUCCEEDED, data, null, now), false);
             return value;
         }
         ErrorInfo error = c.error() != null ? c.error() : ErrorInfo.of("dev.cairn." + c.status(), "child ended " + c.status());

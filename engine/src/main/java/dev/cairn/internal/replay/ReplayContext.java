@@ -19,6 +19,7 @@ import dev.cairn.TypeRef;
 import dev.cairn.config.BatchConfig;
 import dev.cairn.config.ChildContextConfig;
 import dev.cairn.config.CallbackConfig;
+import dev.cairn.config.InvokeConfig;
 import dev.cairn.config.RetryStrategy;
 import dev.cairn.config.StepConfig;
 import dev.cairn.config.WaitForConditionConfig;
@@ -279,11 +280,6 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
-    public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        return runInChildContext(name, resultType, body, ChildContextConfig.defaults());
-    }
-
-    @Override
     public <T> T runInChildContext(String name, TypeRef<T> resultType, ChildFunction<T> body,
             ChildContextConfig config) {
         checkOptionalName(name, "child context");
@@ -298,11 +294,6 @@ public final class ReplayContext implements DurableContext {
         } finally {
             activeChild = null;
         }
-    }
-
-    @Override
-    public <T> DurableFuture<T> runInChildContextAsync(String name, TypeRef<T> resultType, ChildFunction<T> body) {
-        return runInChildContextAsync(name, resultType, body, ChildContextConfig.defaults());
     }
 
     @Override
@@ -409,34 +400,37 @@ public final class ReplayContext implements DurableContext {
     }
 
     @Override
-    public <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType) {
+    public <I, O> O invoke(String name, Class<? extends DurableFunction<I, O>> function, I input, TypeRef<O> resultType,
+            InvokeConfig config) {
         Objects.requireNonNull(function, "function");
-        return invoke(name, run.env.functions().byClass(function).name(), input, resultType);
+        return invoke(name, run.env.functions().byClass(function).name(), input, resultType, config);
     }
 
     @Override
-    public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType) {
-        return invokeOperation(name, functionName, input, resultType).run(scope);
+    public <O> O invoke(String name, String functionName, Object input, TypeRef<O> resultType, InvokeConfig config) {
+        return invokeOperation(name, functionName, input, resultType, config).run(scope);
     }
 
     @Override
-    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType) {
-        return async(invokeOperation(name, functionName, input, resultType));
+    public <O> DurableFuture<O> invokeAsync(String name, String functionName, Object input, TypeRef<O> resultType,
+            InvokeConfig config) {
+        return async(invokeOperation(name, functionName, input, resultType, config));
     }
 
     @Override
     public <I, O> DurableFuture<O> invokeAsync(String name, Class<? extends DurableFunction<I, O>> function, I input,
-            TypeRef<O> resultType) {
+            TypeRef<O> resultType, InvokeConfig config) {
         Objects.requireNonNull(function, "function");
-        return invokeAsync(name, run.env.functions().byClass(function).name(), input, resultType);
+        return invokeAsync(name, run.env.functions().byClass(function).name(), input, resultType, config);
     }
 
     private <O> InvokeOperation<O> invokeOperation(String name, String functionName, Object input,
-            TypeRef<O> resultType) {
+            TypeRef<O> resultType, InvokeConfig config) {
         checkOptionalName(name, "invoke");
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(resultType, "resultType");
-        return new InvokeOperation<>(this, name, functionName, input, resultType);
+        Objects.requireNonNull(config, "config");
+        return new InvokeOperation<>(this, name, functionName, input, resultType, config);
     }
 
     @Override

@@ -56,7 +56,7 @@ final class StepOperation<T> extends DurableOperation<T> {
     @Override
     T replay() {
         if (recorded.status() == OperationStatus.SUCCEEDED) {
-            return run.read(recorded.result(), resultType.type(), "result of step '" + name + "'");
+            return run.read(config.serializer(), recorded.result(), resultType.type(), "result of step '" + name + "'");
         }
         throw new StepFailedException(run.executionId(), id, name, recorded.attempt(), recorded.error());
     }
@@ -132,8 +132,8 @@ final class StepOperation<T> extends DurableOperation<T> {
                 listeners.stepAttemptSucceeded(attemptEvent(attempts, null, null,
                         Duration.ofNanos(System.nanoTime() - attemptStarted)));
             }
-            String data = run.payload(value, resultType.type(), "the result of step '" + name + "' (operation " + id
-                    + ")");
+            String data = run.payload(config.serializer(), value, resultType.type(), "the result of step '" + name
+                    + "' (operation " + id + ")");
             ctx.write(s, List.of(record(OperationStatus.SUCCEEDED, attempts, data, null, null, startedAt,
                     run.clockNow())), List.of(), true);
             return value;

@@ -42,7 +42,8 @@ final class WaitForCallbackOperation<T> extends DurableOperation<T> {
     T replay() {
         run.visitSubtree(id);
         if (recorded.status() == OperationStatus.SUCCEEDED) {
-            return run.read(recorded.result(), resultType.type(), "result of waitForCallback '" + name + "'");
+            return run.read(config.serializer(), recorded.result(), resultType.type(),
+                    "result of waitForCallback '" + name + "'");
         }
         CallbackRecord cb = run.history.callbacksByOperation.get(id + "-1");
         if (cb != null && cb.status() == CallbackStatus.SUCCEEDED

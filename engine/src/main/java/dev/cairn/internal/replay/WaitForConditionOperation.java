@@ -45,7 +45,8 @@ final class WaitForConditionOperation<S> extends DurableOperation<S> {
     @Override
     S replay() {
         run.visitSubtree(id);
-        return run.read(recorded.result(), stateType.type(), "state of waitForCondition '" + name + "'");
+        return run.read(config.serializer(), recorded.result(), stateType.type(),
+                "state of waitForCondition '" + name + "'");
     }
 
     @Override
@@ -65,13 +66,15 @@ final class WaitForConditionOperation<S> extends DurableOperation<S> {
                 throw e;
             }
             if (config.isDone(state)) {
-                ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, run.payload(state,
-                        stateType.type(), "the state of waitForCondition '" + name + "'"), null, run.clockNow())),
-                        List.of(), false);
+                String data = run.payload(config.serializer(), state, stateType.type(),
+                        "the state of waitForCondition '" + name + "'");
+                ctx.write(s, List.of(OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, data, null,
+                        run.clockNow())), List.of(), false);
                 return state;
             }
             if (attempt >= config.maxAttempts()) {
-                String last = run.payload(state, stateType.type(), "the state of waitForCondition '" + name + "'");
+                String last = run.payload(config.serializer(), state, stateType.type(),
+                        "the state of waitForCondition '" + name + "'");
                 String message = "waitForCondition '" + name + "' (operation " + id + " of execution "
                         + run.executionId() + ") polled " + attempt + " times and the condition was not met; last state: "
                         + last;

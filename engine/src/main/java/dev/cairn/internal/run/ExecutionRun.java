@@ -10,6 +10,7 @@ import dev.cairn.spi.EventRecord;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.NewExecution;
 import dev.cairn.spi.OperationRecord;
+import dev.cairn.spi.Serializer;
 import dev.cairn.spi.WriteRejectedException;
 import java.time.Instant;
 import java.util.List;
@@ -231,12 +232,20 @@ public final class ExecutionRun {
      * against the payload limit and what the store holds. Nothing is written.
      */
     public String payload(Object value, java.lang.reflect.Type type, String what) {
-        return env.payloads().encode(value, type, what + " of execution " + executionId());
+        return payload(null, value, type, what);
+    }
+
+    /**
+     * As {@link #payload(Object, java.lang.reflect.Type, String)}, with an operation's serializer ({@code null}: the
+     * engine's).
+     */
+    public String payload(Serializer serializer, Object value, java.lang.reflect.Type type, String what) {
+        return env.payloads().encode(serializer, value, type, what + " of execution " + executionId());
     }
 
     /** As {@link #payload}, but {@code null} when the text's only fault is its size: for a result to be rebuilt. */
-    public String payloadUnlessTooLarge(Object value, java.lang.reflect.Type type, String what) {
-        return env.payloads().encodeUnlessTooLarge(value, type, what + " of execution " + executionId());
+    public String payloadUnlessTooLarge(Serializer with, Object value, java.lang.reflect.Type type, String what) {
+        return env.payloads().encodeUnlessTooLarge(with, value, type, what + " of execution " + executionId());
     }
 
     /**
@@ -274,12 +283,30 @@ public final class ExecutionRun {
         return history.callbacksByOperation.get(callback.operationId());
     }
 
+    /** Reads checkpointed text with the engine's serializer. */
     public <T> T read(String data, java.lang.reflect.Type type, String what) {
+        return read(null, data, type, what);
+    }
+
+    /**
+     * Reads checkpointed text as {@code type} with an operation's serializer ({@code null}: the engine's). Whatever
+     * the serializer throws comes out as a {@link SerializationException} naming the operation, for the workflow
+     * to catch where it called the operation.
+     */
+    public <T> T read(Serializer serializer, String data, java.lang.reflect.Type type, String what) {
+        if (data == null) {
+            return null; // what a null value (or a serializer that wrote nothing) was checkpointed as
+        }
+        Serializer s = serializer != null ? serializer : env.serializer();
         try {
-            return env.serializer().deserialize(data, type);
+            return s.deserialize(data, type);
         } catch (SerializationException e) {
             throw new SerializationException("the checkpointed " + what + " of execution " + executionId()
                     + " cannot be read as " + type.getTypeName() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new SerializationException("the checkpointed " + what + " of execution " + executionId()
+                    + " cannot be read as " + type.getTypeName() + " by the serializer "
+                    + s.getClass().getName() + ": " + e, e);
         }
     }
 
