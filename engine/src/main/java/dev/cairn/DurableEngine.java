@@ -229,6 +229,7 @@ public interface DurableEngine extends AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(5);
         private int historyCacheSize = 10_000;
         private final List<ExecutionListener> listeners = new ArrayList<>();
+        private final List<ExecutionContextPropagator> propagators = new ArrayList<>();
         private String nodeId;
 
         private Builder() {
@@ -402,6 +403,16 @@ public interface DurableEngine extends AutoCloseable {
         }
 
         /**
+         * Adds a context propagator, which carries a context (a trace, a tenant) from where an execution starts to
+         * every run of it (see {@link ExecutionContextPropagator}); several may be added, and are called in the order
+         * they were. Without one, nothing is captured or stored.
+         */
+        public Builder contextPropagator(ExecutionContextPropagator propagator) {
+            propagators.add(Objects.requireNonNull(propagator, "propagator"));
+            return this;
+        }
+
+        /**
          * Builds the engine; call {@link DurableEngine#start()} next.
          *
          * @throws IllegalStateException    if no store was given
@@ -414,7 +425,7 @@ public interface DurableEngine extends AutoCloseable {
             }
             return Engines.create(new EngineSettings(store, closeStore, List.copyOf(registrations), serializer, clock,
                     leaseClock, concurrency, maxPayloadBytes, leaseDuration, schedulerWindow, pollInterval, tick,
-                    shutdownGrace, historyCacheSize, nodeId, List.copyOf(listeners)));
+                    shutdownGrace, historyCacheSize, nodeId, List.copyOf(listeners), List.copyOf(propagators)));
         }
 
         private static Duration positive(String name, Duration value) {

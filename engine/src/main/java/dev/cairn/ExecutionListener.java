@@ -34,6 +34,19 @@ public interface ExecutionListener {
     default void executionEnded(ExecutionEvent event) {
     }
 
+    /**
+     * A run stopped before it could suspend or end its execution. The execution runs again later, here or on
+     * another node. {@link ExecutionEvent#error()} says why, its type one of {@code dev.cairn.EngineClosing} (the
+     * engine is closing), {@code dev.cairn.ExecutionTakenOver} (another node claimed the execution, or it ended
+     * meanwhile) and {@code dev.cairn.StoreUnavailable} (the store failed; the execution is claimed again shortly).
+     *
+     * <p>Every run that began ({@link #executionStarted} or {@link #executionResumed}) is followed by exactly one of
+     * {@link #executionSuspended}, {@link #executionEnded} and this. A step attempt that the run's stop cut short
+     * may have reported its start and not its end.
+     */
+    default void executionInterrupted(ExecutionEvent event) {
+    }
+
     /** An operation began, or was reached again on replay. */
     default void operationStarted(OperationEvent event) {
     }
@@ -67,14 +80,29 @@ public interface ExecutionListener {
      *
      * @param executionId the execution
      * @param function    its function's registered name
-     * @param status      RUNNING when a run begins; SUSPENDED; or the terminal status
+     * @param status      RUNNING when a run begins or is interrupted; SUSPENDED; or the terminal status
      * @param at          engine time
      * @param wakeAt      for a pause, when it is due again ({@code null}: a callback wakes it); otherwise null
-     * @param error       for a failed, cancelled or timed-out end, why; otherwise null
-     * @param runTime     for a pause or an end, the real time the run took on this node; otherwise zero
+     * @param error       for a failed, cancelled or timed-out end, why; for an interrupted run, why it stopped;
+     *                    otherwise null
+     * @param runTime     for a pause, an end or an interruption, the real time the run took on this node; otherwise
+     *                    zero
+     * @param propagatedContext what the {@link ExecutionContextPropagator}s captured when the execution started, as
+     *                    stored with it; empty if nothing was
      */
     record ExecutionEvent(String executionId, String function, ExecutionStatus status, Instant at, Instant wakeAt,
-            ErrorInfo error, Duration runTime) {
+            ErrorInfo error, Duration runTime, java.util.Map<String, String> propagatedContext) {
+
+        /** Normalizes a missing context to an empty one. */
+        public ExecutionEvent {
+            propagatedContext = propagatedContext == null ? java.util.Map.of() : propagatedContext;
+        }
+
+        /** An event of an execution with no propagated context. */
+        public ExecutionEvent(String executionId, String function, ExecutionStatus status, Instant at, Instant wakeAt,
+                ErrorInfo error, Duration runTime) {
+            this(executionId, function, status, at, wakeAt, error, runTime, java.util.Map.of());
+        }
     }
 
     /**

@@ -1467,6 +1467,85 @@ public abstract class ExecutionStoreContractTest {
     }
 
     @Nested
+    class PropagatedContexts {
+
+        /** A context as the engine encodes it, with text beyond ASCII. */
+        static final String CONTEXT = "{\"traceparent\":\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\","
+                + "\"tenant\":\"Zürich ✓ 😀\"}";
+
+        private NewExecution withContext(String id, String name, String owner, String context) {
+            return new NewExecution(id, name, "fn", "1", T0, owner, owner == null ? null : l(30), null, null, context);
+        }
+
+        @Test
+        void theContextIsWrittenOnceAndReturnedWithEveryReadOfTheRow() {
+            ExecutionRecord created = store.createExecution(withContext("e1", "named", null, CONTEXT)).record();
+            assertEquals(CONTEXT, created.propagatedContext());
+            assertEquals(CONTEXT, get("e1").propagatedContext());
+            assertEquals(CONTEXT, store.createExecution(withContext("e2", "named", null, null)).record()
+                    .propagatedContext(), "a taken name returns the existing execution, context included");
+
+            ExecutionRecord claimed = store.claim("e1", NODE_A, t(1), l(0), l(30)).orElseThrow();
+            assertEquals(CONTEXT, claimed.propagatedContext());
+            assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(claimed, List.of(op("e1", "1",
+                    OperationStatus.SUCCEEDED)), List.of(), List.of(), Transition.suspend(t(10), claimed.signals()),
+                    t(2))));
+            assertEquals(CONTEXT, get("e1").propagatedContext(), "a checkpoint leaves the context as it was");
+
+            List<ExecutionRecord> again = store.claimAll(List.of("e1"), NODE_B, t(10), l(1), l(31));
+            assertEquals(1, again.size());
+            assertEquals(CONTEXT, again.get(0).propagatedContext(), "a claim of several returns it too");
+            assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(again.get(0), List.of(), List.of(), List.of(),
+                    Transition.succeed("2"), t(11))));
+            assertEquals(CONTEXT, get("e1").propagatedContext(), "an end leaves it as it was");
+            assertEquals(List.of(CONTEXT), store.listExecutions(ExecutionStatus.SUCCEEDED, 10).stream()
+                    .map(ExecutionRecord::propagatedContext).toList());
+        }
+
+        @Test
+        void anExecutionWithoutAContextHasNone() {
+            assertNull(store.createExecution(pending("e1")).record().propagatedContext());
+            assertNull(get("e1").propagatedContext());
+            assertNull(store.claim("e1", NODE_A, t(1), l(0), l(30)).orElseThrow().propagatedContext());
+        }
+
+        @Test
+        void executionsCreatedTogetherKeepTheirOwnContexts() {
+            List<ExecutionRecord> rows = store.createExecutions(List.of(withContext("g1", null, NODE_A, CONTEXT),
+                    withContext("g2", null, null, null), withContext("g3", null, null, "{\"k\":\"v\"}")));
+            assertEquals(java.util.Arrays.asList(CONTEXT, null, "{\"k\":\"v\"}"),
+                    rows.stream().map(ExecutionRecord::propagatedContext).toList());
+            assertEquals(CONTEXT, get("g1").propagatedContext());
+            assertNull(get("g2").propagatedContext());
+            assertEquals("{\"k\":\"v\"}", get("g3").propagatedContext());
+        }
+
+        @Test
+        void aChildKeepsTheContextItsParentsCheckpointGaveIt() {
+            ExecutionRecord p = running("p");
+            NewExecution child = new NewExecution("p/1", "p/1", "child-fn", "7", t(1), null, null, null, "p",
+                    CONTEXT);
+            assertEquals(CommitOutcome.APPLIED, commitOne(new Checkpoint("p", p.version(),
+                    List.of(op("p", "1", OperationStatus.STARTED)), List.of(), List.of(), null, t(1),
+                    List.of(child))));
+            assertEquals(CONTEXT, get("p/1").propagatedContext());
+            assertNull(get("p").propagatedContext());
+        }
+
+        @Test
+        void theExecutionACallbackCompletionClaimsCarriesItsContext() {
+            ExecutionRecord e = store.createExecution(withContext("e1", null, NODE_A, CONTEXT)).record();
+            assertEquals(CommitOutcome.APPLIED, commitOne(checkpoint(e, List.of(op("e1", "1",
+                    OperationStatus.STARTED)), List.of(), List.of(callback("cb1", "e1", null)),
+                    Transition.suspend(null, e.signals()), t(1))));
+            CallbackUpdate u = store.completeCallback("cb1", cb -> success("cb1", "\"ok\"", t(7)),
+                    new Claimant(NODE_B, l(2), l(32)));
+            assertEquals(CallbackUpdate.Outcome.APPLIED, u.outcome());
+            assertEquals(CONTEXT, u.claimed().propagatedContext());
+        }
+    }
+
+    @Nested
     class Reading {
 
         @Test

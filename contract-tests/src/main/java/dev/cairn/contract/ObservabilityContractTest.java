@@ -611,4 +611,233 @@ public abstract class ObservabilityContractTest extends EngineContractSupport {
         org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> after.lines.contains("ended SUCCEEDED"));
         assertTrue(after.lines.contains("op ended s SUCCEEDED"), "the next listener is still told: " + after.lines);
     }
+
+    // ================================================================== context propagation
+
+    /**
+     * Carries a tenant, held in a thread-local, from the thread that starts an execution to the threads that run it;
+     * writes down each attachment.
+     */
+    static final class TenantPropagator implements dev.cairn.ExecutionContextPropagator {
+        final ThreadLocal<String> tenant = new ThreadLocal<>();
+        final List<Running> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Starting> captured = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicInteger open = new AtomicInteger();
+
+        @Override
+        public Map<String, String> capture(Starting execution) {
+            captured.add(execution);
+            String t = tenant.get();
+            return t == null ? Map.of() : Map.of("tenant", t);
+        }
+
+        @Override
+        public Attachment attach(Running code) {
+            attached.add(code);
+            String before = tenant.get();
+            tenant.set(code.propagatedContext().get("tenant"));
+            open.incrementAndGet();
+            return () -> {
+                open.decrementAndGet();
+                tenant.set(before);
+            };
+        }
+    }
+
+    /** Writes down the propagated context of every execution event, and how each run stopped. */
+    static final class ContextRecorder implements dev.cairn.ExecutionListener {
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void executionStarted(ExecutionEvent e) {
+            lines.add("started " + e.function() + " " + e.propagatedContext());
+        }
+
+        @Override
+        public void executionResumed(ExecutionEvent e) {
+            lines.add("resumed " + e.function() + " " + e.propagatedContext());
+        }
+
+        @Override
+        public void executionSuspended(ExecutionEvent e) {
+            lines.add("suspended " + e.function() + " " + e.propagatedContext());
+        }
+
+        @Override
+        public void executionEnded(ExecutionEvent e) {
+            lines.add("ended " + e.function() + " " + e.status() + " " + e.propagatedContext());
+        }
+
+        @Override
+        public void executionInterrupted(ExecutionEvent e) {
+            lines.add("interrupted " + e.function() + " " + e.error().type() + " " + e.propagatedContext());
+        }
+    }
+
+    @Test
+    void aContextCapturedAtTheStartReachesEveryRunOnEveryEngineAndEveryThreadItsCodeRunsOn() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TenantPropagator first = new TenantPropagator();
+        ContextRecorder firstEvents = new ContextRecorder();
+        java.util.function.Function<TenantPropagator, DurableEngine.Builder> workflows = p -> builder()
+                .register("tenanted", String.class, String.class, (in, ctx) -> {
+                    seen.add("body " + p.tenant.get());
+                    String a = ctx.step("a", String.class, s -> "a:" + p.tenant.get());
+                    ctx.wait("pause", Duration.ofSeconds(10));
+                    String b = ctx.step("b", String.class, s -> "b:" + p.tenant.get(),
+                            StepConfig.builder().timeout(Duration.ofMinutes(1)).build());
+                    String branch = ctx.stepAsync("c", String.class, s -> "c:" + p.tenant.get()).get();
+                    String child = ctx.invoke("child", "tenant-child", in, dev.cairn.TypeRef.of(String.class));
+                    return a + " " + b + " " + branch + " " + child;
+                })
+                .register("tenant-child", String.class, String.class, (in, ctx) ->
+                        ctx.step("d", String.class, s -> "d:" + p.tenant.get()));
+        DurableEngine engine = started(workflows.apply(first).contextPropagator(first).listener(firstEvents));
+        first.tenant.set("acme");
+        ExecutionHandle<String> h;
+        try {
+            h = start(engine, "tenanted", "x", String.class);
+        } finally {
+            first.tenant.remove();
+        }
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        assertEquals("{\"tenant\":\"acme\"}", store.findExecution(h.executionId()).orElseThrow()
+                .propagatedContext(), "stored with the execution, as a JSON object");
+        engine.close();
+
+        // Another engine over the same store, with a propagator of its own, resumes it after the wait.
+        TenantPropagator second = new TenantPropagator();
+        ContextRecorder secondEvents = new ContextRecorder();
+        DurableEngine other = started(workflows.apply(second).contextPropagator(second).listener(secondEvents));
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals("a:acme b:acme c:acme d:acme", other.handle(h.executionId(), String.class)
+                .result(RESULT_TIMEOUT));
+        String child = other.listExecutions(ExecutionQuery.builder().parentId(h.executionId()).build()).items()
+                .get(0).id();
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> secondEvents.lines.stream()
+                .anyMatch(l -> l.startsWith("ended tenanted")) && second.open.get() == 0);
+
+        assertTrue(seen.size() >= 3 && seen.stream().allMatch("body acme"::equals),
+                "the first run, the run after the wait, the run after the child ended: " + seen);
+        assertEquals(List.of("started tenanted {tenant=acme}", "suspended tenanted {tenant=acme}"), firstEvents.lines);
+        List<String> parent = secondEvents.lines.stream().filter(l -> l.contains(" tenanted ")).toList();
+        assertEquals("resumed tenanted {tenant=acme}", parent.get(0));
+        assertEquals("ended tenanted SUCCEEDED {tenant=acme}", parent.get(parent.size() - 1));
+        assertTrue(parent.stream().allMatch(l -> l.endsWith(" {tenant=acme}")), parent.toString());
+        assertEquals(List.of("started tenant-child {tenant=acme}", "ended tenant-child SUCCEEDED {tenant=acme}"),
+                secondEvents.lines.stream().filter(l -> l.contains(" tenant-child ")).toList());
+        assertEquals(1, first.captured.size(), "the start is captured once, on the caller's thread");
+        assertEquals(new dev.cairn.ExecutionContextPropagator.Starting(h.executionId(), "tenanted", null, null,
+                Map.of()), first.captured.get(0));
+        assertEquals(List.of(new dev.cairn.ExecutionContextPropagator.Starting(child, "tenant-child", child,
+                h.executionId(), Map.of("tenant", "acme"))), second.captured, "the child is captured on the parent's run");
+        assertEquals("{\"tenant\":\"acme\"}", store.findExecution(child).orElseThrow().propagatedContext(),
+                "the child's context was captured on the parent's thread, where the parent's is attached");
+        assertTrue(second.attached.stream().anyMatch(r -> r.isStepAttempt() && "b".equals(r.stepName())
+                && r.attempt() == 1), "a step attempt is attached with its step: " + second.attached);
+        assertEquals(0, first.open.get(), "every attachment was closed");
+        assertNull(first.tenant.get());
+    }
+
+    @Test
+    void withoutAPropagatorNothingIsStoredAndListenersSeeAnEmptyContext() {
+        ContextRecorder events = new ContextRecorder();
+        DurableEngine engine = started(builder().listener(events).register("plain", String.class, String.class,
+                (in, ctx) -> ctx.step("s", String.class, s -> in)));
+        ExecutionHandle<String> h = start(engine, "plain", "x", String.class);
+        assertEquals("x", h.result(RESULT_TIMEOUT));
+        assertNull(store.findExecution(h.executionId()).orElseThrow().propagatedContext());
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> events.lines.size() == 2);
+        assertEquals(List.of("started plain {}", "ended plain SUCCEEDED {}"), events.lines);
+    }
+
+    @Test
+    void aContextKeepsItsPrintableEntriesWhileTheyFitAndAPropagatorThatThrowsIsIgnored() {
+        Map<String, String> entries = new java.util.LinkedHashMap<>();
+        entries.put("first", "1");
+        entries.put("", "an empty key");
+        entries.put("line\nbreak", "a control character in the key");
+        entries.put("nul", "a control character \u0000 in the value");
+        entries.put("second", "ü".repeat(1000)); // 2,000 bytes in UTF-8
+        entries.put("third", "x".repeat(2500)); // would pass the limit
+        entries.put("fourth", "4"); // would fit, but comes after the one that did not
+        dev.cairn.ExecutionContextPropagator many = execution -> entries;
+        dev.cairn.ExecutionContextPropagator broken = new dev.cairn.ExecutionContextPropagator() {
+            @Override
+            public Map<String, String> capture(Starting execution) {
+                throw new IllegalStateException("propagator bug");
+            }
+
+            @Override
+            public Attachment attach(Running code) {
+                throw new IllegalStateException("propagator bug");
+            }
+        };
+        DurableEngine engine = started(builder().contextPropagator(broken).contextPropagator(many)
+                .register("bounded", String.class, String.class, (in, ctx) -> ctx.step("s", String.class, s -> in)));
+        ExecutionHandle<String> h = start(engine, "bounded", "x", String.class);
+        assertEquals("x", h.result(RESULT_TIMEOUT));
+        assertEquals("{\"first\":\"1\",\"second\":\"" + "ü".repeat(1000) + "\"}",
+                store.findExecution(h.executionId()).orElseThrow().propagatedContext());
+    }
+
+    @Test
+    void everyRunThatBeganIsFollowedByItsSuspensionItsEndOrItsInterruption() throws Exception {
+        java.util.concurrent.CountDownLatch bodyRunning = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        TenantPropagator propagator = new TenantPropagator();
+        ContextRecorder events = new ContextRecorder();
+        DurableEngine engine = started(builder().contextPropagator(propagator).listener(events)
+                .register("cancelled", String.class, String.class, (in, ctx) -> {
+                    if (!ctx.isReplaying()) {
+                        bodyRunning.countDown();
+                        release.await();
+                    }
+                    ctx.wait("pause", Duration.ofSeconds(10));
+                    return in;
+                }));
+        propagator.tenant.set("acme");
+        ExecutionHandle<String> h;
+        try {
+            h = start(engine, "cancelled", "x", String.class);
+        } finally {
+            propagator.tenant.remove();
+        }
+        assertTrue(bodyRunning.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        // Cancelled while it runs, after its last checkpoint: the suspension that follows is what is refused.
+        assertEquals(ExecutionStatus.RUNNING, engine.cancel(h.executionId(), "no longer wanted"));
+        release.countDown();
+        awaitStatus(engine, h.executionId(), ExecutionStatus.CANCELLED);
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> events.lines.size() == 2);
+        assertEquals(List.of("started cancelled {tenant=acme}", "ended cancelled CANCELLED {tenant=acme}"),
+                events.lines);
+    }
+
+    @Test
+    void aRunStoppedByTheEngineClosingIsReportedInterruptedAndResumesOnTheNextEngine() throws Exception {
+        java.util.concurrent.CountDownLatch stepRunning = new java.util.concurrent.CountDownLatch(1);
+        ContextRecorder firstEvents = new ContextRecorder();
+        AtomicInteger attempts = new AtomicInteger();
+        java.util.function.Supplier<DurableEngine.Builder> workflows = () -> builder()
+                .register("closing", String.class, String.class, (in, ctx) -> ctx.step("slow", String.class, s -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        stepRunning.countDown();
+                        new java.util.concurrent.CountDownLatch(1).await(); // until the engine's close interrupts it
+                    }
+                    return in + "!";
+                }));
+        DurableEngine engine = started(workflows.get().listener(firstEvents));
+        ExecutionHandle<String> h = start(engine, "closing", "x", String.class);
+        assertTrue(stepRunning.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        engine.close();
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> firstEvents.lines.size() == 2);
+        assertEquals(List.of("started closing {}", "interrupted closing dev.cairn.EngineClosing {}"),
+                firstEvents.lines);
+
+        ContextRecorder secondEvents = new ContextRecorder();
+        DurableEngine next = started(workflows.get().listener(secondEvents));
+        assertEquals("x!", next.handle(h.executionId(), String.class).result(RESULT_TIMEOUT));
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> secondEvents.lines.size() == 2);
+        assertEquals(List.of("resumed closing {}", "ended closing SUCCEEDED {}"), secondEvents.lines);
+    }
 }

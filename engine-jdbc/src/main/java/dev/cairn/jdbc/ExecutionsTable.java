@@ -93,7 +93,7 @@ final class ExecutionsTable {
                 + " error_message = ?, error_stack = ?, owner = NULL, lease_until = NULL, ended_at = ?,"
                 + " updated_at = ? WHERE id = ? AND version = ? AND " + IS_RUNNING + " AND cancel_reason IS NULL";
         this.insertSql = "INSERT INTO " + executions + " (" + EXECUTION_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         this.transitionSql = new String[] {transition, transition + " AND signals = ?",
             transition + " AND parent_id IS NULL"};
         String claimSet = "UPDATE " + executions + " SET status = 'RUNNING', owner = ?, lease_until = ?,"

@@ -32,7 +32,7 @@ final class Rows {
 
     static final String EXECUTION_COLUMNS = "id, name, function_name, status, input, output, error_type, "
             + "error_message, error_stack, created_at, updated_at, ended_at, wake_at, owner, lease_until, version, "
-            + "signals, cancel_reason, timeout_at, parent_id";
+            + "signals, cancel_reason, timeout_at, parent_id, propagated_context";
     static final String OPERATION_COLUMNS = "execution_id, operation_id, parent_id, type, sub_type, name, "
             + "status, attempt, result, error_type, error_message, error_stack, scheduled_at, started_at, ended_at";
     static final String CALLBACK_COLUMNS = "id, execution_id, operation_id, status, result, error_type, "
@@ -79,7 +79,8 @@ final class Rows {
                 rs.getLong(17),
                 rs.getString(18),
                 getInstant(rs, 19),
-                rs.getString(20));
+                rs.getString(20),
+                rs.getString(21));
     }
 
     static OperationRecord readOperation(ResultSet rs) throws SQLException {
@@ -139,6 +140,7 @@ final class Rows {
         ps.setString(18, e.cancelReason());
         setInstant(ps, 19, e.timeoutAt());
         ps.setString(20, e.parentId());
+        ps.setString(21, e.propagatedContext());
     }
 
     static void bindCallback(PreparedStatement ps, CallbackRecord cb) throws SQLException {

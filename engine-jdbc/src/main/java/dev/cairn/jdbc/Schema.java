@@ -33,7 +33,8 @@ final class Schema {
 
     /** Every migration, in order. Add new ones at the end, never change an applied one. */
     static final List<Migration> MIGRATIONS = List.of(new Migration(1, "schema"),
-            new Migration(2, "callback_result_type"), new Migration(3, "history_and_listing"));
+            new Migration(2, "callback_result_type"), new Migration(3, "history_and_listing"),
+            new Migration(4, "propagated_context"));
 
     /** The version this code needs. */
     static final int CURRENT_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

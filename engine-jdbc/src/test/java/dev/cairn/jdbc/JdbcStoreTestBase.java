@@ -36,11 +36,11 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
             JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
             s.initialize();
             s.initialize();
-            assertEquals(List.of(1, 2, 3), versions(prefix));
+            assertEquals(allVersions(), versions(prefix));
             assertEquals(prefix, s.tablePrefix());
             assertTrue(s.createExecution(pending("e1")).created());
             s.close();
-            assertEquals(List.of(1, 2, 3), versions(prefix), "the data source is still open after close()");
+            assertEquals(allVersions(), versions(prefix), "the data source is still open after close()");
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
@@ -54,7 +54,7 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
                 JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build().initialize();
                 return null;
             });
-            assertEquals(List.of(1, 2, 3), versions(prefix));
+            assertEquals(allVersions(), versions(prefix));
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
@@ -154,7 +154,7 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
             }
             JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
             s.initialize();
-            assertEquals(List.of(1, 2, 3), versions(prefix));
+            assertEquals(allVersions(), versions(prefix));
             CallbackRecord before = s.findCallback("cb-old").orElseThrow();
             assertEquals(CallbackStatus.PENDING, before.status());
             assertNull(before.resultType(), "a callback created before V2 has no recorded type");
@@ -173,6 +173,63 @@ abstract class JdbcStoreTestBase extends ExecutionStoreContractTest {
         } finally {
             TestDatabases.dropTables(dataSource(), prefix);
         }
+    }
+
+    @Test
+    void aVersion3SchemaIsUpgradedInPlaceAndItsExecutionsRunOnWithoutAContext() throws Exception {
+        String prefix = TestDatabases.randomPrefix();
+        try {
+            // A database as version 3 left it, with an execution that waits for a timer.
+            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+                c.setAutoCommit(true);
+                applyScripts(c, prefix, 3);
+                long t1 = t(1).toEpochMilli();
+                s.executeUpdate("INSERT INTO " + prefix + "executions (id, function_name, status, input, created_at,"
+                        + " updated_at, wake_at, version, signals) VALUES ('old', 'fn', 'SUSPENDED', '\"in\"', " + t1
+                        + ", " + t1 + ", " + t(60).toEpochMilli() + ", 1, 0)");
+            }
+            assertEquals(List.of(1, 2, 3), versions(prefix));
+            JdbcExecutionStore s = JdbcExecutionStore.builder(dataSource()).tablePrefix(prefix).build();
+            s.initialize();
+            assertEquals(allVersions(), versions(prefix));
+            assertNull(s.findExecution("old").orElseThrow().propagatedContext(), "a row from before V4 has none");
+            ExecutionRecord claimed = s.claim("old", NODE_A, t(60), l(0), l(30)).orElseThrow();
+            assertEquals(ExecutionStatus.RUNNING, claimed.status(), "claimed when due, as before the upgrade");
+            assertNull(claimed.propagatedContext());
+
+            String context = "{\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"}";
+            s.createExecution(new dev.cairn.spi.NewExecution("new", null, "fn", "1", t(61), null, null, null, null,
+                    context));
+            assertEquals(context, s.claim("new", NODE_A, t(62), l(0), l(30)).orElseThrow().propagatedContext());
+            s.close();
+        } finally {
+            TestDatabases.dropTables(dataSource(), prefix);
+        }
+    }
+
+    /** Applies the migration scripts up to {@code version} by hand, as a team that runs its own migrations does. */
+    private void applyScripts(Connection c, String prefix, int version) throws Exception {
+        Dialect dialect = Dialect.detect(c);
+        try (Statement s = c.createStatement()) {
+            for (Schema.Migration m : Schema.MIGRATIONS) {
+                if (m.version() > version) {
+                    break;
+                }
+                String script;
+                try (java.io.InputStream in = Schema.class.getResourceAsStream(m.resource(dialect))) {
+                    script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("${prefix}", prefix);
+                }
+                for (String sql : Schema.statements(script)) {
+                    s.execute(sql);
+                }
+            }
+        }
+    }
+
+    /** Every schema version this code knows, in order. */
+    private static List<Integer> allVersions() {
+        return Schema.MIGRATIONS.stream().map(Schema.Migration::version).toList();
     }
 
     private List<Integer> versions(String prefix) throws SQLException {

@@ -62,6 +62,11 @@ public final class Listeners implements ExecutionListener {
     }
 
     @Override
+    public void executionInterrupted(ExecutionEvent event) {
+        each("executionInterrupted", l -> l.executionInterrupted(event));
+    }
+
+    @Override
     public void operationStarted(OperationEvent event) {
         each("operationStarted", l -> l.operationStarted(event));
     }

@@ -30,6 +30,8 @@ import java.time.Instant;
  * @param parentId       the execution that started this one with {@code ctx.invoke}, or {@code null}. When an
  *                       execution with a parent reaches a terminal status, the store signals the parent in the same
  *                       transaction, as a callback completion does.
+ * @param propagatedContext what was captured when the execution started ({@link NewExecution#propagatedContext()}),
+ *                       as the engine encoded it, or {@code null}; written once, never changed
  */
 public record ExecutionRecord(
         String id,
@@ -49,14 +51,23 @@ public record ExecutionRecord(
         long signals,
         String cancelReason,
         Instant timeoutAt,
-        String parentId) {
+        String parentId,
+        String propagatedContext) {
+
+    /** A record of an execution without a propagated context. */
+    public ExecutionRecord(String id, String name, String function, ExecutionStatus status, String input, String output,
+            ErrorInfo error, Instant createdAt, Instant updatedAt, Instant endedAt, Instant wakeAt, String owner,
+            Instant leaseUntil, long version, long signals, String cancelReason, Instant timeoutAt, String parentId) {
+        this(id, name, function, status, input, output, error, createdAt, updatedAt, endedAt, wakeAt, owner, leaseUntil,
+                version, signals, cancelReason, timeoutAt, parentId, null);
+    }
 
     /** A record of an execution without a parent. */
     public ExecutionRecord(String id, String name, String function, ExecutionStatus status, String input, String output,
             ErrorInfo error, Instant createdAt, Instant updatedAt, Instant endedAt, Instant wakeAt, String owner,
             Instant leaseUntil, long version, long signals, String cancelReason, Instant timeoutAt) {
         this(id, name, function, status, input, output, error, createdAt, updatedAt, endedAt, wakeAt, owner, leaseUntil,
-                version, signals, cancelReason, timeoutAt, null);
+                version, signals, cancelReason, timeoutAt, null, null);
     }
 
     /** What a list of executions shows of this one. */
@@ -99,6 +110,7 @@ public record ExecutionRecord(
         b.cancelReason = cancelReason;
         b.timeoutAt = timeoutAt;
         b.parentId = parentId;
+        b.propagatedContext = propagatedContext;
         return b;
     }
 
@@ -122,6 +134,7 @@ public record ExecutionRecord(
         private String cancelReason;
         private Instant timeoutAt;
         private String parentId;
+        private String propagatedContext;
 
         private Builder() {
         }
@@ -234,6 +247,12 @@ public record ExecutionRecord(
             return this;
         }
 
+        /** Sets {@link ExecutionRecord#propagatedContext()} and returns this builder. */
+        public Builder propagatedContext(String propagatedContext) {
+            this.propagatedContext = propagatedContext;
+            return this;
+        }
+
         /**
          * The record.
          *
@@ -241,7 +260,7 @@ public record ExecutionRecord(
          */
         public ExecutionRecord build() {
             return new ExecutionRecord(id, name, function, status, input, output, error, createdAt, updatedAt, endedAt,
-                    wakeAt, owner, leaseUntil, version, signals, cancelReason, timeoutAt, parentId);
+                    wakeAt, owner, leaseUntil, version, signals, cancelReason, timeoutAt, parentId, propagatedContext);
         }
     }
 }

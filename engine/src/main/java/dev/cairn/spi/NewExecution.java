@@ -19,6 +19,10 @@ import java.time.Instant;
  * @param leaseUntil lease clock; required when {@code owner} is given
  * @param timeoutAt  when it times out, or {@code null}
  * @param parentId   the invoking execution, or {@code null}
+ * @param propagatedContext what the engine's {@link dev.cairn.ExecutionContextPropagator}s captured when it was
+ *                   started, encoded by the engine (a JSON object of at most
+ *                   {@value dev.cairn.ExecutionContextPropagator#MAX_CONTEXT_BYTES} bytes), or {@code null}; a store
+ *                   keeps it as it is and returns it with every {@link ExecutionRecord} of the execution
  */
 public record NewExecution(
         String id,
@@ -29,11 +33,18 @@ public record NewExecution(
         String owner,
         Instant leaseUntil,
         Instant timeoutAt,
-        String parentId) {
+        String parentId,
+        String propagatedContext) {
+
+    /** An execution without a propagated context. */
+    public NewExecution(String id, String name, String function, String input, Instant createdAt, String owner,
+            Instant leaseUntil, Instant timeoutAt, String parentId) {
+        this(id, name, function, input, createdAt, owner, leaseUntil, timeoutAt, parentId, null);
+    }
 
     /** An execution without a parent. */
     public NewExecution(String id, String name, String function, String input, Instant createdAt, String owner,
             Instant leaseUntil, Instant timeoutAt) {
-        this(id, name, function, input, createdAt, owner, leaseUntil, timeoutAt, null);
+        this(id, name, function, input, createdAt, owner, leaseUntil, timeoutAt, null, null);
     }
 }

@@ -250,6 +250,7 @@ public final class StoreRules {
                 .version(owned ? 1 : 0)
                 .timeoutAt(execution.timeoutAt() == null ? null : precision.apply(execution.timeoutAt()))
                 .parentId(execution.parentId())
+                .propagatedContext(execution.propagatedContext())
                 .build();
     }
 

@@ -6,6 +6,7 @@ import dev.cairn.DurableFunction;
 import dev.cairn.EngineClosedException;
 import dev.cairn.ErrorInfo;
 import dev.cairn.ExecutionAlreadyExistsException;
+import dev.cairn.ExecutionContextPropagator;
 import dev.cairn.ExecutionDescription;
 import dev.cairn.ExecutionHandle;
 import dev.cairn.ExecutionPage;
@@ -18,6 +19,7 @@ import dev.cairn.SerializationException;
 import dev.cairn.StartOptions;
 import dev.cairn.TypeRef;
 import dev.cairn.UnknownExecutionException;
+import dev.cairn.internal.ContextPropagation;
 import dev.cairn.internal.ExecutionIds;
 import dev.cairn.internal.Listeners;
 import dev.cairn.internal.Payloads;
@@ -95,6 +97,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     /** Where the bodies of steps with a timeout run, so that the run need not wait for a body that never returns. */
     private final ExecutorService stepBodies;
     private final Listeners listeners;
+    private final ContextPropagation propagation;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
     EngineRuntime(EngineSettings settings) {
@@ -102,6 +105,7 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
         this.store = new InterruptSafeStore(settings.store());
         this.payloads = new Payloads(settings.serializer(), settings.maxPayloadBytes());
         this.listeners = new Listeners(settings.listeners());
+        this.propagation = new ContextPropagation(settings.propagators());
         this.nodeId = settings.nodeId() != null ? settings.nodeId() : "node-" + UUID.randomUUID().toString().substring(0, 8);
         for (Registration registration : settings.registrations()) {
             registry.add(registration);
@@ -280,9 +284,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
         // started PENDING and claimed when a worker is free (by this node or another), so that a burst of starts
         // does not leave thousands of queued executions whose leases this node must renew.
         boolean runHere = !dispatcher.backlogged();
+        String context = propagation.active() ? propagation.capture(new ExecutionContextPropagator.Starting(id,
+                function.name(), options.name(), null, Map.of())) : null;
         NewExecution execution = new NewExecution(id, options.name(), function.name(), data, now,
                 runHere ? nodeId : null, runHere ? leaseClock().now().plus(settings.leaseDuration()) : null,
-                timeoutAt);
+                timeoutAt, null, context);
         if (options.name() == null) {
             // Unnamed starts cannot collide: they are group-committed like checkpoints.
             ExecutionRecord record;
@@ -445,6 +451,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     @Override
     public Listeners listeners() {
         return listeners;
+    }
+
+    @Override
+    public ContextPropagation propagation() {
+        return propagation;
     }
 
     @Override

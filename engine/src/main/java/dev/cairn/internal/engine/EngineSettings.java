@@ -11,5 +11,6 @@ import java.util.List;
 public record EngineSettings(ExecutionStore store, boolean closeStore, List<Registration> registrations,
         Serializer serializer, Clock clock, Clock leaseClock, int concurrency, int maxPayloadBytes,
         Duration leaseDuration, Duration schedulerWindow, Duration pollInterval, Duration tick, Duration shutdownGrace,
-        int historyCacheSize, String nodeId, List<dev.cairn.ExecutionListener> listeners) {
+        int historyCacheSize, String nodeId, List<dev.cairn.ExecutionListener> listeners,
+        List<dev.cairn.ExecutionContextPropagator> propagators) {
 }

@@ -74,8 +74,10 @@ public final class InvokeOperation<O> extends DurableOperation<O> {
         throw failure(where(), id, childId(), status, recorded.error());
     }
 
+    /** The child to insert, with what the propagators capture for it on the invoking thread. */
     private NewExecution child(String childId, String input, Instant now) {
-        return new NewExecution(childId, childId, functionName, input, now, null, null, null, run.executionId());
+        return new NewExecution(childId, childId, functionName, input, now, null, null, null, run.executionId(),
+                run.captureForChild(childId, functionName));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cairn.internal.replay;
 
 import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionContextPropagator;
 import dev.cairn.ExecutionListener;
 import dev.cairn.HistoryEventType;
 import dev.cairn.OperationStatus;
@@ -110,7 +111,7 @@ final class StepOperation<T> extends DurableOperation<T> {
             }
             try {
                 Attempt attempt = new Attempt(attempts);
-                value = config.timeout() == null ? body.apply(attempt) : applyWithTimeout(attempt);
+                value = config.timeout() == null ? applyAttached(attempt) : applyWithTimeout(attempt);
             } catch (Throwable e) {
                 if (listeners.active() && !ReplayContext.isControlFlow(e)) {
                     attemptFailed = attemptStarted;
@@ -165,6 +166,13 @@ final class StepOperation<T> extends DurableOperation<T> {
                 endedAt);
     }
 
+    /** Runs one attempt of the body on the current thread, with the propagated context attached for it. */
+    private T applyAttached(Attempt attempt) throws Exception {
+        try (ExecutionContextPropagator.Attachment attached = run.attachStepAttempt(id, name, attempt.attempt())) {
+            return body.apply(attempt);
+        }
+    }
+
     /**
      * Runs one attempt of the body on a thread of its own, and waits for it at most the step's timeout on the
      * engine's clock (read every tick, so that a virtual clock moves it too). On timeout, the body's thread is
@@ -172,7 +180,7 @@ final class StepOperation<T> extends DurableOperation<T> {
      */
     private T applyWithTimeout(Attempt attempt) throws Throwable {
         Instant deadline = run.clockNow().plus(config.timeout());
-        Future<T> running = run.env.stepBodies().submit(run.withMdcCall(() -> body.apply(attempt)));
+        Future<T> running = run.env.stepBodies().submit(run.onRunThreadCall(() -> applyAttached(attempt)));
         long slice = Math.max(1, run.env.tickMillis());
         try {
             while (true) {

@@ -1,7 +1,10 @@
 package dev.cairn.internal.run;
 
+import dev.cairn.ExecutionContextPropagator;
+import dev.cairn.ExecutionContextPropagator.Attachment;
 import dev.cairn.NonDeterministicExecutionException;
 import dev.cairn.SerializationException;
+import dev.cairn.internal.ContextPropagation;
 import dev.cairn.spi.CallbackRecord;
 import dev.cairn.spi.CallbackTimeout;
 import dev.cairn.spi.Checkpoint;
@@ -14,6 +17,7 @@ import dev.cairn.spi.Serializer;
 import dev.cairn.spi.WriteRejectedException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -44,14 +48,17 @@ public final class ExecutionRun {
 
     /** When the claim this run belongs to began ({@link System#nanoTime()}). */
     final long claimedNanos;
+    /** What was captured when the execution started ({@link ExecutionRecord#propagatedContext()}), decoded. */
+    public final Map<String, String> propagatedContext;
 
     public ExecutionRun(RunEnvironment env, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history) {
-        this(env, execution, function, history, System.nanoTime());
+        this(env, execution, function, history, System.nanoTime(), Map.of());
     }
 
     public ExecutionRun(RunEnvironment env, ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history,
-            long claimedNanos) {
+            long claimedNanos, Map<String, String> propagatedContext) {
         this.claimedNanos = claimedNanos;
+        this.propagatedContext = propagatedContext;
         this.env = env;
         this.execution = execution;
         this.function = function;
@@ -126,7 +133,7 @@ public final class ExecutionRun {
         }
         CompletableFuture<T> future;
         try {
-            future = CompletableFuture.supplyAsync(withMdc(work), env.branchThreads());
+            future = CompletableFuture.supplyAsync(onRunThread(work), env.branchThreads());
         } catch (RuntimeException e) {
             settled();
             throw e;
@@ -136,15 +143,16 @@ public final class ExecutionRun {
     }
 
     /**
-     * {@code work} run with the MDC keys of this run set ({@link ExecutionRunner#MDC_EXECUTION_ID} and {@link
-     * ExecutionRunner#MDC_FUNCTION}), for user code that runs on another thread.
+     * {@code work} run as the run's own code runs, for user code on another thread: with the MDC keys of this run set
+     * ({@link ExecutionRunner#MDC_EXECUTION_ID} and {@link ExecutionRunner#MDC_FUNCTION}) and the propagated context
+     * attached.
      */
-    public <T> java.util.function.Supplier<T> withMdc(java.util.function.Supplier<T> work) {
+    public <T> java.util.function.Supplier<T> onRunThread(java.util.function.Supplier<T> work) {
         String id = executionId();
         String fn = function.name();
         return () -> {
             putMdc(id, fn);
-            try {
+            try (Attachment attached = attachRun()) {
                 return work.get();
             } finally {
                 clearMdc();
@@ -152,18 +160,42 @@ public final class ExecutionRun {
         };
     }
 
-    /** {@code work} run with the MDC keys of this run set, as {@link #withMdc(java.util.function.Supplier)}. */
-    public <T> java.util.concurrent.Callable<T> withMdcCall(java.util.concurrent.Callable<T> work) {
+    /** {@code work} run as the run's own code runs, as {@link #onRunThread(java.util.function.Supplier)}. */
+    public <T> java.util.concurrent.Callable<T> onRunThreadCall(java.util.concurrent.Callable<T> work) {
         String id = executionId();
         String fn = function.name();
         return () -> {
             putMdc(id, fn);
-            try {
+            try (Attachment attached = attachRun()) {
                 return work.call();
             } finally {
                 clearMdc();
             }
         };
+    }
+
+    /** Attaches the propagated context for the run's code on the current thread. */
+    Attachment attachRun() {
+        ContextPropagation propagation = env.propagation();
+        return propagation.active() ? propagation.attach(new ExecutionContextPropagator.Running(executionId(),
+                function.name(), propagatedContext, null, null, 0)) : Attachment.NONE;
+    }
+
+    /** Attaches the propagated context for an attempt of a step's body on the current thread. */
+    public Attachment attachStepAttempt(String operationId, String stepName, int attempt) {
+        ContextPropagation propagation = env.propagation();
+        return propagation.active() ? propagation.attach(new ExecutionContextPropagator.Running(executionId(),
+                function.name(), propagatedContext, operationId, stepName, attempt)) : Attachment.NONE;
+    }
+
+    /**
+     * What the propagators capture for an execution this run starts with {@code ctx.invoke}, on the invoking thread;
+     * null if nothing.
+     */
+    public String captureForChild(String childId, String childFunction) {
+        ContextPropagation propagation = env.propagation();
+        return propagation.active() ? propagation.capture(new ExecutionContextPropagator.Starting(childId,
+                childFunction, childId, executionId(), propagatedContext)) : null;
     }
 
     /** Sets the MDC keys user code sees; {@link #clearMdc()} removes them. */

@@ -2,10 +2,12 @@ package dev.cairn.internal.run;
 
 import dev.cairn.CallbackStatus;
 import dev.cairn.ErrorInfo;
+import dev.cairn.ExecutionContextPropagator;
 import dev.cairn.ExecutionListener;
 import dev.cairn.ExecutionStatus;
 import dev.cairn.HistoryEventType;
 import dev.cairn.SerializationException;
+import dev.cairn.internal.ContextPropagation;
 import dev.cairn.internal.Listeners;
 import dev.cairn.internal.commit.CheckpointWriter;
 import dev.cairn.internal.replay.ReplayContext;
@@ -19,6 +21,7 @@ import dev.cairn.spi.WriteRejectedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,15 @@ public final class ExecutionRunner {
 
     /** The SLF4J MDC key that holds the function's name while user code runs. */
     public static final String MDC_FUNCTION = "cairn.function";
+
+    /** The error type of an interrupted run ({@link ExecutionListener#executionInterrupted}): the engine closes. */
+    public static final String INTERRUPTED_BY_CLOSE = "dev.cairn.EngineClosing";
+
+    /** The error type of an interrupted run: another node claimed the execution, or it ended meanwhile. */
+    public static final String INTERRUPTED_BY_TAKEOVER = "dev.cairn.ExecutionTakenOver";
+
+    /** The error type of an interrupted run: the store failed; the execution is claimed again after a delay. */
+    public static final String INTERRUPTED_BY_STORE = "dev.cairn.StoreUnavailable";
 
     /** How long a run that stopped on a store failure waits before its execution is claimed again. */
     public static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -74,37 +86,64 @@ public final class ExecutionRunner {
         // A claim of an execution that ran before (a pause, a takeover) is recorded with the run's first write.
         boolean resumed = execution.version() > 1;
         Listeners listeners = env.listeners();
+        Map<String, String> context = listeners.active() || env.propagation().active()
+                ? ContextPropagation.decode(execution.propagatedContext(), execution.id()) : Map.of();
         long claimed = System.nanoTime();
+        ExecutionRun first = new ExecutionRun(env, execution, function, history, claimed, context);
         if (listeners.active()) {
             ExecutionListener.ExecutionEvent began = new ExecutionListener.ExecutionEvent(execution.id(),
-                    execution.function(), ExecutionStatus.RUNNING, env.clock().now(), null, null, Duration.ZERO);
+                    execution.function(), ExecutionStatus.RUNNING, env.clock().now(), null, null, Duration.ZERO,
+                    context);
             if (resumed) {
                 listeners.executionResumed(began);
             } else {
                 listeners.executionStarted(began);
             }
         }
+        // The context is attached to the run's thread from just after the run's first event to just after its last,
+        // so that a listener that began something for the run (a span) can have it attached.
+        try (ExecutionContextPropagator.Attachment attached = first.attachRun()) {
+            ErrorInfo interrupted = runUntilStopped(first, resumed);
+            if (interrupted != null && listeners.active()) {
+                listeners.executionInterrupted(new ExecutionListener.ExecutionEvent(execution.id(),
+                        execution.function(), ExecutionStatus.RUNNING, env.clock().now(), null, interrupted,
+                        Duration.ofNanos(System.nanoTime() - claimed), context));
+            }
+        }
+    }
+
+    /**
+     * Runs the function until its run suspends, ends or stops; runs it again at once while a signal refuses the
+     * suspension.
+     *
+     * @return why the run stopped before it could suspend or end its execution; null if its suspension or end was
+     *         reported
+     */
+    private ErrorInfo runUntilStopped(ExecutionRun first, boolean resumed) {
+        ExecutionRecord execution = first.execution;
+        ExecutionRun run = first;
         try {
             while (true) {
-                RunEnd end = runOnce(execution, function, history, resumed, claimed);
+                RunEnd end = runOnce(run, resumed);
                 resumed = false;
-                if (end != RunEnd.REPLAY) {
-                    return;
+                if (!end.replay()) {
+                    return end.interrupted();
                 }
                 // A signal arrived while the run went on (a callback completed, a cancel request): the next
                 // suspension must carry the signal count the row has now, or it would be refused again and again.
                 ExecutionRecord row;
                 try {
-                    history.replaceCallbacks(env.store().loadCallbacks(execution.id()));
+                    run.history.replaceCallbacks(env.store().loadCallbacks(execution.id()));
                     row = env.store().findExecution(execution.id()).orElse(null);
                 } catch (RuntimeException e) {
-                    retry(execution, "its callbacks and row could not be read", e);
-                    return;
+                    return retry(execution, "its callbacks and row could not be read", e);
                 }
                 if (row == null || row.version() != execution.version()) {
-                    return; // no longer this run's: its owner now runs it
+                    return takenOver(execution); // no longer this run's: its owner now runs it
                 }
                 execution = execution.toBuilder().signals(row.signals()).build();
+                run = new ExecutionRun(env, execution, first.function, first.history, first.claimedNanos,
+                        first.propagatedContext);
             }
         } catch (RuntimeException | Error e) {
             // A fault of the engine itself, not of the workflow: running the execution again would most likely
@@ -112,15 +151,27 @@ public final class ExecutionRunner {
             log.error("execution {}: Cairn failed while running it; it is failed", execution.id(), e);
             histories.invalidate(execution.id());
             ErrorInfo error = safely(e, "Cairn failed while running execution " + execution.id() + ": " + e);
-            commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), function, List.of(), claimed);
+            return commitEnd(execution, Transition.end(ExecutionStatus.FAILED, error), first.function, List.of(),
+                    first.claimedNanos, first.propagatedContext).interrupted();
         }
     }
 
-    private enum RunEnd { DONE, REPLAY }
+    /**
+     * How one pass of a run over the function stopped: to be run again at once ({@code replay}), or done, with its
+     * suspension or end reported ({@code interrupted == null}) or stopped before it, saying why.
+     */
+    private record RunEnd(boolean replay, ErrorInfo interrupted) {
+        static final RunEnd REPORTED = new RunEnd(false, null);
+        static final RunEnd REPLAY = new RunEnd(true, null);
 
-    private RunEnd runOnce(ExecutionRecord execution, RegisteredFunction function, ExecutionHistory history,
-            boolean resumed, long claimed) {
-        ExecutionRun run = new ExecutionRun(env, execution, function, history, claimed);
+        static RunEnd interrupted(ErrorInfo why) {
+            return new RunEnd(false, why);
+        }
+    }
+
+    private RunEnd runOnce(ExecutionRun run, boolean resumed) {
+        ExecutionRecord execution = run.execution;
+        RegisteredFunction function = run.function;
         if (resumed) {
             run.event(HistoryEventType.EXECUTION_RESUMED, null, 0, env.clock().now(), null, null);
         }
@@ -130,8 +181,7 @@ public final class ExecutionRunner {
         try {
             expireOverdueCallbacks(run);
         } catch (ExecutionRun.StoreUnavailable e) {
-            retry(execution, "its overdue callbacks could not be timed out", e.getCause());
-            return RunEnd.DONE;
+            return RunEnd.interrupted(retry(execution, "its overdue callbacks could not be timed out", e.getCause()));
         }
         Object input;
         try {
@@ -159,8 +209,7 @@ public final class ExecutionRunner {
         if (failure instanceof ExecutionRun.StoreUnavailable || (failure != null
                 && failure.getCause() instanceof ExecutionRun.StoreUnavailable)) {
             histories.invalidate(execution.id());
-            retry(execution, "a checkpoint could not be written", failure);
-            return RunEnd.DONE;
+            return RunEnd.interrupted(retry(execution, "a checkpoint could not be written", failure));
         }
         if (run.abandoned != null) {
             return abandoned(run, run.abandoned.reason);
@@ -236,20 +285,20 @@ public final class ExecutionRunner {
 
     private RunEnd suspend(ExecutionRun run, Instant wakeAt) {
         run.event(HistoryEventType.EXECUTION_SUSPENDED, null, 0, env.clock().now(), wakeAt, null);
-        CommitOutcome outcome = commit(run, Transition.suspend(wakeAt, run.execution.signals()));
-        if (outcome == null) {
-            return RunEnd.DONE;
+        Written written = commit(run, Transition.suspend(wakeAt, run.execution.signals()));
+        if (written.failure() != null) {
+            return RunEnd.interrupted(written.failure());
         }
-        switch (outcome) {
+        switch (written.outcome()) {
             case APPLIED -> {
                 histories.put(run.execution.id(), run.history);
                 env.scheduled(run.execution.id(), wakeAt);
                 if (env.listeners().active()) {
                     env.listeners().executionSuspended(new ExecutionListener.ExecutionEvent(run.execution.id(),
                             run.function.name(), ExecutionStatus.SUSPENDED, env.clock().now(), wakeAt, null,
-                            run.runTime()));
+                            run.runTime(), run.propagatedContext));
                 }
-                return RunEnd.DONE;
+                return RunEnd.REPORTED;
             }
             case SIGNALLED -> {
                 return RunEnd.REPLAY;
@@ -257,47 +306,60 @@ public final class ExecutionRunner {
             case CANCELLED -> {
                 histories.invalidate(run.execution.id());
                 env.ended(run.execution.id());
-                return RunEnd.DONE;
+                if (env.listeners().active()) {
+                    env.listeners().executionEnded(new ExecutionListener.ExecutionEvent(run.execution.id(),
+                            run.function.name(), ExecutionStatus.CANCELLED, env.clock().now(), null, null,
+                            run.runTime(), run.propagatedContext));
+                }
+                return RunEnd.REPORTED;
             }
             default -> {
                 histories.invalidate(run.execution.id());
-                return RunEnd.DONE;
+                return RunEnd.interrupted(takenOver(run.execution));
             }
         }
     }
 
     private RunEnd end(ExecutionRun run, Transition transition) {
         histories.invalidate(run.execution.id());
-        commitEnd(run.execution, transition, run.function, run.drainEvents(), run.claimedNanos);
-        return RunEnd.DONE;
+        return commitEnd(run.execution, transition, run.function, run.drainEvents(), run.claimedNanos,
+                run.propagatedContext);
     }
 
     /** Writes how an execution ended, with the run's last events, and tells whoever waits for it. */
-    private void commitEnd(ExecutionRecord e, Transition transition, RegisteredFunction function,
-            List<EventRecord> events, long claimed) {
-        CommitOutcome outcome = write(e, transition, events);
-        if (outcome == CommitOutcome.APPLIED || outcome == CommitOutcome.CANCELLED) {
-            if (env.listeners().active()) {
-                boolean cancelled = outcome == CommitOutcome.CANCELLED;
-                env.listeners().executionEnded(new ExecutionListener.ExecutionEvent(e.id(), e.function(),
-                        cancelled ? ExecutionStatus.CANCELLED : transition.status(), env.clock().now(), null,
-                        cancelled ? null : transition.error(), Duration.ofNanos(System.nanoTime() - claimed)));
-            }
-            if (transition.status() == ExecutionStatus.FAILED && outcome == CommitOutcome.APPLIED) {
-                log.info("execution {} ({}) failed: {}", e.id(), function.name(), transition.error().summary());
-            }
-            if (outcome == CommitOutcome.APPLIED) {
-                Instant now = env.clock().now();
-                env.ended(new ExecutionRecord(e.id(), e.name(), e.function(), transition.status(), e.input(),
-                        transition.output(), transition.error(), e.createdAt(), now, now, null, null, null, e.version(),
-                        e.signals(), e.cancelReason(), e.timeoutAt(), e.parentId()));
-            } else {
-                env.ended(e.id());
-            }
-            if (e.parentId() != null) {
-                env.dispatch(e.parentId());
-            }
+    private RunEnd commitEnd(ExecutionRecord e, Transition transition, RegisteredFunction function,
+            List<EventRecord> events, long claimed, Map<String, String> context) {
+        Written written = write(e, transition, events);
+        if (written.failure() != null) {
+            return RunEnd.interrupted(written.failure());
         }
+        CommitOutcome outcome = written.outcome();
+        if (outcome != CommitOutcome.APPLIED && outcome != CommitOutcome.CANCELLED) {
+            return RunEnd.interrupted(takenOver(e));
+        }
+        if (env.listeners().active()) {
+            boolean cancelled = outcome == CommitOutcome.CANCELLED;
+            env.listeners().executionEnded(new ExecutionListener.ExecutionEvent(e.id(), e.function(),
+                    cancelled ? ExecutionStatus.CANCELLED : written.transition().status(), env.clock().now(), null,
+                    cancelled ? null : written.transition().error(), Duration.ofNanos(System.nanoTime() - claimed),
+                    context));
+        }
+        if (written.transition().status() == ExecutionStatus.FAILED && outcome == CommitOutcome.APPLIED) {
+            log.info("execution {} ({}) failed: {}", e.id(), function.name(), written.transition().error().summary());
+        }
+        if (outcome == CommitOutcome.APPLIED) {
+            Instant now = env.clock().now();
+            Transition t = written.transition();
+            env.ended(new ExecutionRecord(e.id(), e.name(), e.function(), t.status(), e.input(), t.output(),
+                    t.error(), e.createdAt(), now, now, null, null, null, e.version(), e.signals(), e.cancelReason(),
+                    e.timeoutAt(), e.parentId(), e.propagatedContext()));
+        } else {
+            env.ended(e.id());
+        }
+        if (e.parentId() != null) {
+            env.dispatch(e.parentId());
+        }
+        return RunEnd.REPORTED;
     }
 
     private RunEnd abandoned(ExecutionRun run, RunAbandoned.Reason reason) {
@@ -308,36 +370,59 @@ public final class ExecutionRunner {
                 if (env.listeners().active()) {
                     env.listeners().executionEnded(new ExecutionListener.ExecutionEvent(run.execution.id(),
                             run.function.name(), ExecutionStatus.CANCELLED, env.clock().now(), null, null,
-                            run.runTime()));
+                            run.runTime(), run.propagatedContext));
                 }
                 if (run.execution.parentId() != null) {
                     env.dispatch(run.execution.parentId());
                 }
+                return RunEnd.REPORTED;
             }
-            case CLOSING -> commit(run, Transition.release(env.clock().now()));
-            case FENCED -> log.info("execution {} was taken over by another node; this run stops", run.execution.id());
+            case CLOSING -> {
+                commit(run, Transition.release(env.clock().now()));
+                return RunEnd.interrupted(closing(run.execution));
+            }
+            case FENCED -> {
+                log.info("execution {} was taken over by another node; this run stops", run.execution.id());
+                return RunEnd.interrupted(takenOver(run.execution));
+            }
             case TIMED_OUT -> {
                 return end(run, Transition.end(ExecutionStatus.TIMED_OUT, ErrorInfo.of("dev.cairn.ExecutionTimedOut",
                         "execution " + run.execution.id() + " ran past its timeout at " + run.execution.timeoutAt())));
             }
+            default -> throw new IllegalStateException("unexpected reason " + reason);
         }
-        return RunEnd.DONE;
+    }
+
+    /** Why a run stopped: the engine is closing. */
+    private ErrorInfo closing(ExecutionRecord execution) {
+        return ErrorInfo.of(INTERRUPTED_BY_CLOSE, "engine " + env.nodeId() + " is closing; execution "
+                + execution.id() + " resumes when an engine next claims it");
+    }
+
+    /** Why a run stopped: the execution is no longer this run's. */
+    private ErrorInfo takenOver(ExecutionRecord execution) {
+        return ErrorInfo.of(INTERRUPTED_BY_TAKEOVER, "execution " + execution.id() + " is no longer held by this run"
+                + " on node " + env.nodeId() + " (another node claimed it, or it ended)");
     }
 
     /**
-     * Writes the run's end, with the events it recorded since its last checkpoint; null if it could not be written
-     * (the execution is then claimed again later).
+     * What writing a run's end did: the store's outcome and the transition written, or why nothing could be
+     * written ({@code failure}; the execution is then claimed again later).
      */
-    private CommitOutcome commit(ExecutionRun run, Transition transition) {
+    private record Written(CommitOutcome outcome, Transition transition, ErrorInfo failure) {
+    }
+
+    /** Writes the run's end, with the events it recorded since its last checkpoint. */
+    private Written commit(ExecutionRun run, Transition transition) {
         return write(run.execution, transition, run.drainEvents());
     }
 
-    private CommitOutcome write(ExecutionRecord execution, Transition transition, List<EventRecord> events) {
+    private Written write(ExecutionRecord execution, Transition transition, List<EventRecord> events) {
         try {
-            return submit(execution, transition, events);
+            return new Written(submit(execution, transition, events), transition, null);
         } catch (CompletionException | IllegalStateException e) {
             if (env.isClosing()) {
-                return null;
+                return new Written(null, transition, closing(execution));
             }
             if (e.getCause() instanceof WriteRejectedException rejected && transition.status() != ExecutionStatus.FAILED) {
                 // The end itself was refused (an output the store cannot hold): end it failed, saying why.
@@ -348,8 +433,8 @@ public final class ExecutionRunner {
                                 + " was refused by the store: " + rejected.getMessage())), events);
             }
             histories.invalidate(execution.id());
-            retry(execution, "the end of its run could not be recorded", e.getCause() != null ? e.getCause() : e);
-            return null;
+            return new Written(null, transition, retry(execution, "the end of its run could not be recorded",
+                    e.getCause() != null ? e.getCause() : e));
         }
     }
 
@@ -359,14 +444,21 @@ public final class ExecutionRunner {
                 List.of(), transition, env.clock().now(), List.of(), List.of(), events)));
     }
 
-    /** The run stopped on a store failure: the execution is claimed again after a delay. */
-    private void retry(ExecutionRecord execution, String what, Throwable cause) {
+    /**
+     * The run stopped on a store failure: the execution is claimed again after a delay.
+     *
+     * @return why the run stopped
+     */
+    private ErrorInfo retry(ExecutionRecord execution, String what, Throwable cause) {
         if (env.isClosing()) {
-            return;
+            return closing(execution);
         }
-        log.warn("execution {}: {} ({}); it is claimed again in {} ms", execution.id(), what,
-                cause == null ? "unknown" : cause.getMessage(), RETRY_DELAY.toMillis());
+        String message = cause == null ? "unknown" : cause.getMessage();
+        log.warn("execution {}: {} ({}); it is claimed again in {} ms", execution.id(), what, message,
+                RETRY_DELAY.toMillis());
         env.retryOwned(execution.id(), RETRY_DELAY);
+        return ErrorInfo.of(INTERRUPTED_BY_STORE, "execution " + execution.id() + ": " + what + " (" + message
+                + "); it is claimed again in " + RETRY_DELAY.toMillis() + " ms");
     }
 
     private void park(ExecutionRecord execution) {

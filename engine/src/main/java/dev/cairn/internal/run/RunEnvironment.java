@@ -43,6 +43,11 @@ public interface RunEnvironment {
     /** Who is told what runs do. */
     dev.cairn.internal.Listeners listeners();
 
+    /** The context propagators: what starts capture, what runs attach. None by default. */
+    default dev.cairn.internal.ContextPropagation propagation() {
+        return dev.cairn.internal.ContextPropagation.NONE;
+    }
+
     /** Threads for branches, map items and asynchronous operations. */
     Executor branchThreads();
 

@@ -1,0 +1,9 @@
+-- Cairn schema, version 4, for MariaDB 10.3 and later and MySQL 8: the context that the engine's context
+-- propagators captured when an execution started (a trace, a tenant), written once with the execution's row and
+-- read back with it on every run. A JSON object of strings of at most 4 KiB, or NULL when nothing was captured (and
+-- for every execution started before this version). (MySQL has no ADD COLUMN IF NOT EXISTS; the migration lock
+-- keeps two processes from applying this at once.)
+
+ALTER TABLE ${prefix}executions ADD COLUMN propagated_context TEXT;
+
+INSERT INTO ${prefix}schema_version (version, description) VALUES (4, 'propagated_context');
