@@ -26,6 +26,16 @@ public record BatchResult<T>(List<BatchItem<T>> items, CompletionReason completi
         return items.stream().filter(i -> i.status() == BatchItemStatus.FAILED).toList();
     }
 
+    /** The same as {@link #results()}, under the AWS durable SDK's name. */
+    public List<T> succeeded() {
+        return results();
+    }
+
+    /** The same as {@link #failures()}, under the AWS durable SDK's name. */
+    public List<BatchItem<T>> failed() {
+        return failures();
+    }
+
     /** How many items succeeded. */
     public int successCount() {
         return count(BatchItemStatus.SUCCEEDED);

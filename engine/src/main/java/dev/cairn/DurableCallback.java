@@ -11,6 +11,11 @@ public interface DurableCallback<T> extends DurableFuture<T> {
     /** The callback's id: unguessable (128 random bits), to be handed to the system that completes it. */
     String id();
 
+    /** The same as {@link #id()}, under the AWS durable SDK's name. */
+    default String callbackId() {
+        return id();
+    }
+
     /**
      * The callback's result. If the callback is not completed yet, the execution suspends here (holding no
      * thread) and resumes by replay once it is.

@@ -529,6 +529,11 @@ public interface DurableContext {
     /** A logger that is silent while the execution is replaying, so each message is logged once. */
     Logger logger();
 
+    /** The same as {@link #logger()}, under the AWS durable SDK's name. */
+    default Logger getLogger() {
+        return logger();
+    }
+
     /** Whether the code is replaying operations that already have checkpoints. */
     boolean isReplaying();
 

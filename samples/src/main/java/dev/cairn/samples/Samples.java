@@ -32,6 +32,8 @@ public final class Samples {
                     + "most 4 model calls at once, 3 failures tolerated", FanoutSample::run),
             new Sample("approval", "2 of 3 approvers in parallel through callbacks with timeouts; escalates to a "
                     + "manager when fewer than 2 approve", ApprovalSample::run),
+            new Sample("aws-port", "a workflow written as for the AWS durable SDK: a map that stops on a completion"
+                    + " predicate, a step with a serializer of its own, a callback with a timeout", AwsPortSample::run),
             new Sample("console", "the console on http://127.0.0.1:8080/: hello, callback and approval executions,"
                     + " one left waiting for you to approve it from the page [--port P, 0 for any free port; --seconds"
                     + " N to stop after N s]", ConsoleSample::run),

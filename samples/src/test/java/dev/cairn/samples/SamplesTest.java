@@ -63,6 +63,25 @@ class SamplesTest {
     }
 
     @Test
+    @Timeout(60)
+    void awsPortSampleRunsToTheAcceptedQuoteAndShowsTheStepsOwnFormat(@TempDir Path dir) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = Samples.run(new String[] {"aws-port", "--data", dir.toString()});
+        } finally {
+            System.setOut(old);
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, printed);
+        assertTrue(printed.contains("Outcome: Outcome[best=Quote[provider=globex, cents=2110], decision=accepted,"
+                + " completionReason=COMPLETION_PREDICATE_MET"), printed);
+        assertTrue(printed.contains("checkpointed in its own format: globex=2110"), printed);
+    }
+
+    @Test
     void launcherListsTheNewSamples() {
         List<String> names = Samples.ALL.stream().map(Samples.Sample::name).toList();
         assertTrue(names.containsAll(List.of("fanout", "approval", "benchmark")), names.toString());
