@@ -119,10 +119,21 @@ public interface ExecutionListener {
      * @param error       for a failed end, the error; otherwise null
      * @param replayed    whether the operation's outcome was read from its checkpoint rather than produced now
      * @param elapsed     for an end, the real time from its start in this run; otherwise zero
+     * @param lateness    for the start of an operation that a timer paused and that is due now (a wait reached
+     *                    again after its due time, a step's next attempt after its retry backoff), how long after
+     *                    its due time this run reached it, on the engine's clock; otherwise null
      */
     record OperationEvent(String executionId, String function, String operationId, String parentId, OperationType type,
             String subType, String name, OperationStatus status, ErrorInfo error, boolean replayed,
-            Duration elapsed) {
+            Duration elapsed, Duration lateness) {
+
+        /** An event without a lateness, as before it was reported. */
+        public OperationEvent(String executionId, String function, String operationId, String parentId,
+                OperationType type, String subType, String name, OperationStatus status, ErrorInfo error,
+                boolean replayed, Duration elapsed) {
+            this(executionId, function, operationId, parentId, type, subType, name, status, error, replayed, elapsed,
+                    null);
+        }
     }
 
     /**

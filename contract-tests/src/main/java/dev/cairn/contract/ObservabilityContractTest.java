@@ -572,6 +572,49 @@ public abstract class ObservabilityContractTest extends EngineContractSupport {
     }
 
     @Test
+    void aWaitAndARetryReachedAfterTheirDueTimeReportHowLateAndTheSchedulerCountsTheTimersItHolds() {
+        List<dev.cairn.ExecutionListener.OperationEvent> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.cairn.ExecutionListener listener = new dev.cairn.ExecutionListener() {
+            @Override
+            public void operationStarted(OperationEvent event) {
+                starts.add(event);
+            }
+        };
+        AtomicInteger calls = new AtomicInteger();
+        StepConfig retried = StepConfig.builder().retryStrategy(RetryStrategies.fixedDelay(3, Duration.ofSeconds(10)))
+                .build();
+        DurableEngine engine = started(builder().listener(listener).register("late", String.class, String.class,
+                (in, ctx) -> {
+                    String paid = ctx.step("charge", String.class, s -> {
+                        if (calls.incrementAndGet() == 1) {
+                            throw new IllegalStateException("declined");
+                        }
+                        return "paid";
+                    }, retried);
+                    ctx.wait("nap", Duration.ofSeconds(20));
+                    return paid;
+                }));
+        ExecutionHandle<String> h = start(engine, "late", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> engine.scheduledTimers() == 1);
+
+        clock.advance(Duration.ofSeconds(15)); // the retry was due 10 s after the start: 5 s late
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> starts.stream()
+                .anyMatch(e -> "nap".equals(e.name())) && engine.describe(h.executionId()).status()
+                == ExecutionStatus.SUSPENDED);
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> engine.scheduledTimers() == 1);
+        clock.advance(Duration.ofSeconds(27)); // the wait was due 20 s after the resumption: 7 s late
+        assertEquals("paid", h.result(RESULT_TIMEOUT));
+
+        List<String> seen = starts.stream().map(e -> e.name() + (e.replayed() ? " (replayed)" : "") + " late "
+                + e.lateness()).toList();
+        assertEquals(List.of("charge late null",
+                "charge late PT5S", "nap late null",
+                "charge (replayed) late null", "nap late PT7S"), seen);
+        org.awaitility.Awaitility.await().atMost(RESULT_TIMEOUT).until(() -> engine.scheduledTimers() == 0);
+    }
+
+    @Test
     void aListenerThatThrowsIsLoggedAndNeverBreaksAnExecution() {
         dev.cairn.ExecutionListener broken = new dev.cairn.ExecutionListener() {
             @Override

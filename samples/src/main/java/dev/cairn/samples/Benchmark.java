@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * a single-row INSERT and a COMMIT per step, and an execution's rows as one batch and one COMMIT. Each driver is
  * warmed up first ({@code --warmup-steps}, 10,000 steps' worth of executions); the figures are steps/s, p50 and
  * p99 per execution, CPU per step in this JVM and on the whole machine, and the ratio to the raw single commits.
+ * {@code --listener micrometer} gives Cairn's engine {@code CairnMetrics} on a {@code SimpleMeterRegistry}, to
+ * measure what recording metrics costs ({@code none}, the default, gives it no listener).
  *
  * <p>The map workload ({@link MapBenchmark}), on H2 only: one execution mapping over {@code --map-items} items
  * (10,000) with maxConcurrency {@code --map-concurrency} (64): items/s next to the plain steps/s of the same run,
@@ -65,7 +67,7 @@ public final class Benchmark {
     /** Runs the benchmark; the executions workload prints to {@code out}, the map workload to System.out. */
     static int run(String[] args, PrintStream out) throws Exception {
         SampleArgs parsed = SampleArgs.parse(args, Set.of("map", "no-map"), "executions", "steps", "concurrency",
-                "warmup-steps", "store", "url", "user", "password", "map-items", "map-concurrency");
+                "warmup-steps", "store", "url", "user", "password", "map-items", "map-concurrency", "listener");
         int n = parsed.positiveInt("executions", 2000);
         int s = parsed.positiveInt("steps", 10);
         List<Integer> concurrencies = parsed.positiveInts("concurrency", List.of(1));
@@ -74,6 +76,8 @@ public final class Benchmark {
         boolean noMap = parsed.flag("no-map");
         int mapItems = parsed.positiveInt("map-items", 10_000);
         int mapConcurrency = parsed.positiveInt("map-concurrency", 64);
+        String listener = parsed.choice("listener", ExecutionsBenchmark.LISTENER_NONE,
+                List.of(ExecutionsBenchmark.LISTENER_NONE, ExecutionsBenchmark.LISTENER_MICROMETER));
         if (mapOnly && noMap) {
             throw new SampleArgs.UsageException("--map runs the map workload alone, --no-map leaves it out: not both");
         }
@@ -111,9 +115,9 @@ public final class Benchmark {
             System.out.printf("  %.0f steps/s%n", stepsPerSecond);
         } else {
             String rerun = rerunCommand(parsed, db, n, s, concurrencies, warmupSteps, runMap, mapItems, mapConcurrency,
-                    data);
+                    data, listener);
             List<ExecutionsBenchmark.Result> results = ExecutionsBenchmark.run(db, n, s, concurrencies, warmupSteps,
-                    out, rerun);
+                    listener, out, rerun);
             // The map runs its items concurrently: compare it with Cairn at the highest concurrency measured.
             ExecutionsBenchmark.Result widest = results.stream()
                     .filter(r -> r.driver().equals(ExecutionsBenchmark.CAIRN))
@@ -132,7 +136,7 @@ public final class Benchmark {
 
     /** The command line that reruns the executions workload (and the map, if it runs) with the same settings. */
     private static String rerunCommand(SampleArgs parsed, BenchDatabase db, int n, int s, List<Integer> concurrencies,
-            int warmupSteps, boolean runMap, int mapItems, int mapConcurrency, Path data) {
+            int warmupSteps, boolean runMap, int mapItems, int mapConcurrency, Path data, String listener) {
         StringBuilder b = new StringBuilder("java -jar ").append(jarForDisplay()).append(" benchmark --store ")
                 .append(db.store());
         if (!db.isH2() || parsed.has("url")) {
@@ -144,6 +148,9 @@ public final class Benchmark {
         b.append(" --executions ").append(n).append(" --steps ").append(s).append(" --concurrency ")
                 .append(String.join(",", concurrencies.stream().map(String::valueOf).toList()))
                 .append(" --warmup-steps ").append(warmupSteps);
+        if (!listener.equals(ExecutionsBenchmark.LISTENER_NONE)) {
+            b.append(" --listener ").append(listener);
+        }
         if (runMap) {
             b.append(" --map-items ").append(mapItems).append(" --map-concurrency ").append(mapConcurrency);
         } else if (db.isH2()) {

@@ -85,10 +85,26 @@ final class ExecutionsBenchmark {
      */
     static List<Result> run(BenchDatabase db, int executions, int steps, List<Integer> concurrencies, int warmupSteps,
             PrintStream out, String rerun) throws Exception {
+        return run(db, executions, steps, concurrencies, warmupSteps, LISTENER_NONE, out, rerun);
+    }
+
+    /** No listener on Cairn's engine. */
+    static final String LISTENER_NONE = "none";
+    /** {@code CairnMetrics} on a {@code SimpleMeterRegistry}, bound to Cairn's engine. */
+    static final String LISTENER_MICROMETER = "micrometer";
+
+    /**
+     * Runs the workload as {@link #run(BenchDatabase, int, int, List, int, PrintStream, String)} does, with Cairn's
+     * engine told of its work by {@code listener} ({@link #LISTENER_NONE} or {@link #LISTENER_MICROMETER}).
+     */
+    static List<Result> run(BenchDatabase db, int executions, int steps, List<Integer> concurrencies, int warmupSteps,
+            String listener, PrintStream out, String rerun) throws Exception {
         out.printf("Executions workload: %d executions x %d steps per driver and concurrency, closed loop (each of C"
                 + " clients starts an execution, waits for its result, starts the next), C = %s%n", executions, steps,
                 String.join(", ", concurrencies.stream().map(String::valueOf).toList()));
         out.println("Database: " + db.describe());
+        out.println("Listener on Cairn's engine: " + (listener.equals(LISTENER_MICROMETER)
+                ? "CairnMetrics (cairn-micrometer) on a SimpleMeterRegistry, bound to the engine" : "none"));
         createRawTable(db);
         List<Result> results = new ArrayList<>();
         int fullWarmup = Math.max(1, ceilDiv(warmupSteps, steps));
@@ -98,7 +114,7 @@ final class ExecutionsBenchmark {
             int warm = i == 0 ? fullWarmup : Math.max(2 * c, fullWarmup / 5);
             out.printf("C=%d: warm-up %d executions per driver, then %d measured%n", c, warm, executions);
             for (String name : List.of(CAIRN, RAW_SINGLE, RAW_BATCH)) {
-                try (Driver driver = name.equals(CAIRN) ? new CairnDriver(db, steps) : new RawDriver(db, steps,
+                try (Driver driver = name.equals(CAIRN) ? new CairnDriver(db, steps, listener) : new RawDriver(db, steps,
                         name.equals(RAW_BATCH))) {
                     driver.open(c);
                     closedLoop(driver, name, c, warm, steps, "w");
@@ -267,10 +283,12 @@ final class ExecutionsBenchmark {
         private HikariDataSource pool;
         private JdbcExecutionStore store;
         private DurableEngine engine;
+        private final String listener;
 
-        CairnDriver(BenchDatabase db, int steps) {
+        CairnDriver(BenchDatabase db, int steps, String listener) {
             this.db = db;
             this.steps = steps;
+            this.listener = listener;
             this.expectedSum = steps * (steps - 1) / 2;
         }
 
@@ -280,7 +298,18 @@ final class ExecutionsBenchmark {
             store = db.store(pool);
             store.initialize(); // the tables exist before they are emptied
             db.cleanCairnTables(pool);
-            engine = DurableEngine.builder().store(store).register(new StepsWorkflow()).concurrency(clients).build();
+            DurableEngine.Builder builder = DurableEngine.builder().store(store).register(new StepsWorkflow())
+                    .concurrency(clients);
+            dev.cairn.micrometer.CairnMetrics metrics = null;
+            if (listener.equals(LISTENER_MICROMETER)) {
+                metrics = dev.cairn.micrometer.CairnMetrics.create(
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                builder.listener(metrics);
+            }
+            engine = builder.build();
+            if (metrics != null) {
+                metrics.bindTo(engine);
+            }
             engine.start();
         }
 

@@ -87,6 +87,7 @@ class SamplesTest {
         assertTrue(names.containsAll(List.of("fanout", "approval", "benchmark")), names.toString());
         assertEquals(2, Samples.run(new String[] {"benchmark", "--map-items", "none"}));
         assertEquals(2, Samples.run(new String[] {"benchmark", "--map-concurrency", "0"}));
+        assertEquals(2, Samples.run(new String[] {"benchmark", "--listener", "prometheus"}));
     }
 
     @Test
@@ -133,6 +134,21 @@ class SamplesTest {
         assertTrue(printed.contains("Rerun: java -jar ") && printed.contains(" benchmark --store h2 --executions 6"
                 + " --steps 3 --concurrency 1,2 --warmup-steps 6 --no-map --data " + dir), printed);
         assertTrue(Files.exists(dir.resolve("executions").resolve("cairn.mv.db")), "ran on an H2 file in --data");
+    }
+
+    @Test
+    @Timeout(120)
+    void benchmarkRunsWithTheMicrometerListenerAndSaysSo(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int status = Benchmark.run(new String[] {"--executions", "4", "--steps", "2", "--warmup-steps", "4",
+                "--no-map", "--listener", "micrometer", "--data", dir.toString()}, out);
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+
+        assertEquals(0, status, printed);
+        assertTrue(printed.contains("Listener on Cairn's engine: CairnMetrics (cairn-micrometer)"), printed);
+        assertTrue(printed.contains("checked: 4 executions SUCCEEDED, 8 step rows"), printed);
+        assertTrue(printed.contains(" --warmup-steps 4 --listener micrometer --no-map"), printed);
     }
 
     @Test

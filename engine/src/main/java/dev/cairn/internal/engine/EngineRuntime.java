@@ -391,6 +391,11 @@ final class EngineRuntime implements DurableEngine, RunEnvironment, Scheduler.Ho
     }
 
     @Override
+    public int scheduledTimers() {
+        return scheduler.timersHeld();
+    }
+
+    @Override
     public List<HistoryEvent> history(String executionId, HistoryOptions options) {
         Objects.requireNonNull(executionId, "executionId");
         Objects.requireNonNull(options, "options");

@@ -6,6 +6,7 @@ import dev.cairn.OperationStatus;
 import dev.cairn.OperationType;
 import dev.cairn.internal.Listeners;
 import java.time.Duration;
+import java.time.Instant;
 import dev.cairn.internal.run.ExecutionRun;
 import dev.cairn.internal.run.Scope;
 import dev.cairn.spi.OperationRecord;
@@ -52,7 +53,7 @@ abstract class DurableOperation<T> {
             return isFinal() ? replay() : start(s);
         }
         boolean replayed = isFinal();
-        listeners.operationStarted(event(null, null, replayed, Duration.ZERO));
+        listeners.operationStarted(event(null, null, replayed, Duration.ZERO, replayed ? null : lateness()));
         long started = System.nanoTime();
         T value;
         try {
@@ -60,19 +61,37 @@ abstract class DurableOperation<T> {
         } catch (RuntimeException | Error e) {
             if (!ReplayContext.isControlFlow(e)) {
                 listeners.operationEnded(event(OperationStatus.FAILED, ErrorInfo.of(e), replayed,
-                        Duration.ofNanos(System.nanoTime() - started)));
+                        Duration.ofNanos(System.nanoTime() - started), null));
             }
             throw e;
         }
         listeners.operationEnded(event(OperationStatus.SUCCEEDED, null, replayed,
-                Duration.ofNanos(System.nanoTime() - started)));
+                Duration.ofNanos(System.nanoTime() - started), null));
         return value;
     }
 
     private ExecutionListener.OperationEvent event(OperationStatus status, ErrorInfo error, boolean replayed,
-            Duration elapsed) {
+            Duration elapsed, Duration lateness) {
         return new ExecutionListener.OperationEvent(run.executionId(), run.function.name(), id, ctx.parentId(), type,
-                subType, name, status, error, replayed, elapsed);
+                subType, name, status, error, replayed, elapsed, lateness);
+    }
+
+    /** How long after {@link #dueAt()} this run reached the operation; null if it has none or it is not due yet. */
+    private Duration lateness() {
+        Instant due = dueAt();
+        if (due == null) {
+            return null;
+        }
+        Instant now = run.clockNow();
+        return now.isBefore(due) ? null : Duration.between(due, now);
+    }
+
+    /**
+     * When the timer that paused this operation in an earlier run is due (a wait's end, a step's next attempt), or
+     * null if none did.
+     */
+    Instant dueAt() {
+        return null;
     }
 
     /** Returns (or throws) the recorded final outcome. */

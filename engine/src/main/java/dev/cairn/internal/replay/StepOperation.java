@@ -63,6 +63,11 @@ final class StepOperation<T> extends DurableOperation<T> {
     }
 
     @Override
+    Instant dueAt() {
+        return recorded != null && recorded.status() == OperationStatus.RETRY_PENDING ? recorded.scheduledAt() : null;
+    }
+
+    @Override
     T start(Scope s) {
         int attempts = 0;
         Instant startedAt = null;

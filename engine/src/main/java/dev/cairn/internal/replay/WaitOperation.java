@@ -32,6 +32,11 @@ final class WaitOperation extends DurableOperation<DurableFuture<Void>> {
     }
 
     @Override
+    Instant dueAt() {
+        return recorded != null && recorded.status() == OperationStatus.STARTED ? recorded.scheduledAt() : null;
+    }
+
+    @Override
     DurableFuture<Void> start(Scope s) {
         OperationRecord op = recorded;
         if (op == null) {

@@ -137,6 +137,11 @@ public final class Scheduler {
         }
     }
 
+    /** How many executions have a timer in the wheel: due within the window, not fired yet. */
+    public int timersHeld() {
+        return wheel.size();
+    }
+
     /** The timer wheel's resolution in milliseconds: how often the scheduler looks at the clock. */
     public long tickMillis() {
         return tick.toMillis();
