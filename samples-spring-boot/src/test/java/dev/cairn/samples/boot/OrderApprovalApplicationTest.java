@@ -129,6 +129,9 @@ class OrderApprovalApplicationTest {
         HttpResponse<String> metrics = get("/actuator/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(json.readTree(metrics.body()).get("names").valueStream().map(JsonNode::asString))
-                .contains("jvm.memory.used");
+                .contains("jvm.memory.used", "cairn.executions.stored", "cairn.timers.pending");
+        HttpResponse<String> stored = get("/actuator/metrics/cairn.executions.stored");
+        assertThat(stored.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(stored.body()).get("availableTags").toString()).contains("SUSPENDED", "SUCCEEDED");
     }
 }

@@ -129,9 +129,7 @@ public class CairnAutoConfiguration {
         clock.ifAvailable(builder::clock);
         functions.orderedStream().forEach(function -> register(builder, function));
         listeners.orderedStream().forEach(builder::listener);
-
-        // Micrometer: the cairn-micrometer module's auto-configuration goes here (see AutoConfiguration.imports).
-        // Its listener, defined as an ExecutionListener bean, is added by the line above like any other listener.
+        // CairnMetricsAutoConfiguration's CairnMetrics is an ExecutionListener bean: the line above adds it.
 
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build();
