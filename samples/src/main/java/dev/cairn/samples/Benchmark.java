@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * a single-row INSERT and a COMMIT per step, and an execution's rows as one batch and one COMMIT. Each driver is
  * warmed up first ({@code --warmup-steps}, 10,000 steps' worth of executions); the figures are steps/s, p50 and
  * p99 per execution, CPU per step in this JVM and on the whole machine, and the ratio to the raw single commits.
- * {@code --listener micrometer} gives Cairn's engine {@code CairnMetrics} on a {@code SimpleMeterRegistry}, to
- * measure what recording metrics costs ({@code none}, the default, gives it no listener).
+ * {@code --listener micrometer} gives Cairn's engine {@code CairnMetrics} on a {@code SimpleMeterRegistry},
+ * {@code --listener otel} gives it {@code CairnTracing} on the OpenTelemetry SDK (spans batched to an exporter that
+ * drops them), {@code --listener all} both, to measure what recording metrics and traces costs ({@code none}, the
+ * default, gives it no listener).
  *
  * <p>The map workload ({@link MapBenchmark}), on H2 only: one execution mapping over {@code --map-items} items
  * (10,000) with maxConcurrency {@code --map-concurrency} (64): items/s next to the plain steps/s of the same run,
@@ -77,7 +79,7 @@ public final class Benchmark {
         int mapItems = parsed.positiveInt("map-items", 10_000);
         int mapConcurrency = parsed.positiveInt("map-concurrency", 64);
         String listener = parsed.choice("listener", ExecutionsBenchmark.LISTENER_NONE,
-                List.of(ExecutionsBenchmark.LISTENER_NONE, ExecutionsBenchmark.LISTENER_MICROMETER));
+                ExecutionsBenchmark.LISTENERS);
         if (mapOnly && noMap) {
             throw new SampleArgs.UsageException("--map runs the map workload alone, --no-map leaves it out: not both");
         }

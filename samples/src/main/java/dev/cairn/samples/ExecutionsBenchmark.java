@@ -92,6 +92,51 @@ final class ExecutionsBenchmark {
     static final String LISTENER_NONE = "none";
     /** {@code CairnMetrics} on a {@code SimpleMeterRegistry}, bound to Cairn's engine. */
     static final String LISTENER_MICROMETER = "micrometer";
+    /** {@code CairnTracing} on the OpenTelemetry SDK, its spans batched to an exporter that drops them. */
+    static final String LISTENER_OTEL = "otel";
+    /** Both {@link #LISTENER_MICROMETER} and {@link #LISTENER_OTEL}. */
+    static final String LISTENER_ALL = "all";
+    /** The {@code --listener} choices. */
+    static final List<String> LISTENERS = List.of(LISTENER_NONE, LISTENER_MICROMETER, LISTENER_OTEL, LISTENER_ALL);
+
+    static boolean metrics(String listener) {
+        return listener.equals(LISTENER_MICROMETER) || listener.equals(LISTENER_ALL);
+    }
+
+    static boolean tracing(String listener) {
+        return listener.equals(LISTENER_OTEL) || listener.equals(LISTENER_ALL);
+    }
+
+    static String describeListener(String listener) {
+        List<String> parts = new ArrayList<>();
+        if (metrics(listener)) {
+            parts.add("CairnMetrics (cairn-micrometer) on a SimpleMeterRegistry, bound to the engine");
+        }
+        if (tracing(listener)) {
+            parts.add("CairnTracing (cairn-opentelemetry) on the OpenTelemetry SDK, spans batched to an exporter that"
+                    + " drops them");
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
+    }
+
+    /** Takes spans and drops them: the SDK's work is measured, not an exporter's. */
+    private static final class DroppingExporter implements io.opentelemetry.sdk.trace.export.SpanExporter {
+        @Override
+        public io.opentelemetry.sdk.common.CompletableResultCode export(
+                java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
+            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+            return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+        }
+    }
 
     /**
      * Runs the workload as {@link #run(BenchDatabase, int, int, List, int, PrintStream, String)} does, with Cairn's
@@ -103,8 +148,7 @@ final class ExecutionsBenchmark {
                 + " clients starts an execution, waits for its result, starts the next), C = %s%n", executions, steps,
                 String.join(", ", concurrencies.stream().map(String::valueOf).toList()));
         out.println("Database: " + db.describe());
-        out.println("Listener on Cairn's engine: " + (listener.equals(LISTENER_MICROMETER)
-                ? "CairnMetrics (cairn-micrometer) on a SimpleMeterRegistry, bound to the engine" : "none"));
+        out.println("Listener on Cairn's engine: " + describeListener(listener));
         createRawTable(db);
         List<Result> results = new ArrayList<>();
         int fullWarmup = Math.max(1, ceilDiv(warmupSteps, steps));
@@ -284,6 +328,7 @@ final class ExecutionsBenchmark {
         private JdbcExecutionStore store;
         private DurableEngine engine;
         private final String listener;
+        private io.opentelemetry.sdk.trace.SdkTracerProvider tracerProvider;
 
         CairnDriver(BenchDatabase db, int steps, String listener) {
             this.db = db;
@@ -301,10 +346,18 @@ final class ExecutionsBenchmark {
             DurableEngine.Builder builder = DurableEngine.builder().store(store).register(new StepsWorkflow())
                     .concurrency(clients);
             dev.cairn.micrometer.CairnMetrics metrics = null;
-            if (listener.equals(LISTENER_MICROMETER)) {
+            if (metrics(listener)) {
                 metrics = dev.cairn.micrometer.CairnMetrics.create(
                         new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
                 builder.listener(metrics);
+            }
+            if (tracing(listener)) {
+                tracerProvider = io.opentelemetry.sdk.trace.SdkTracerProvider.builder()
+                        .addSpanProcessor(io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(
+                                new DroppingExporter()).build())
+                        .build();
+                dev.cairn.opentelemetry.CairnTracing.create(io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+                        .setTracerProvider(tracerProvider).build()).applyTo(builder);
             }
             engine = builder.build();
             if (metrics != null) {
@@ -357,6 +410,9 @@ final class ExecutionsBenchmark {
             } finally {
                 if (pool != null) {
                     pool.close();
+                }
+                if (tracerProvider != null) {
+                    tracerProvider.close();
                 }
             }
         }

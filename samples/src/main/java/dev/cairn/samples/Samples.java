@@ -43,7 +43,7 @@ public final class Samples {
                     + " on C closed-loop clients, on H2, PostgreSQL or MariaDB, next to raw JDBC single commits and"
                     + " batches; then, on H2, a map of N items: items/s, heap, resume after kill -9 [--store"
                     + " h2|postgres|mariadb --url URL --user U --password P --executions N --steps S --concurrency"
-                    + " C[,C...] --warmup-steps W --listener none|micrometer --no-map | --map --map-items N --map-concurrency"
+                    + " C[,C...] --warmup-steps W --listener none|micrometer|otel|all --no-map | --map --map-items N --map-concurrency"
                     + " C]",
                     Benchmark::run),
             new Sample("stored-benchmark", "the rate of starting executions that run a step and suspend, on empty"

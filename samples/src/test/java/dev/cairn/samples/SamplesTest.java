@@ -138,17 +138,18 @@ class SamplesTest {
 
     @Test
     @Timeout(120)
-    void benchmarkRunsWithTheMicrometerListenerAndSaysSo(@TempDir Path dir) throws Exception {
+    void benchmarkRunsWithTheMetricsAndTracingListenersAndSaysSo(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         int status = Benchmark.run(new String[] {"--executions", "4", "--steps", "2", "--warmup-steps", "4",
-                "--no-map", "--listener", "micrometer", "--data", dir.toString()}, out);
+                "--no-map", "--listener", "all", "--data", dir.toString()}, out);
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
         assertEquals(0, status, printed);
-        assertTrue(printed.contains("Listener on Cairn's engine: CairnMetrics (cairn-micrometer)"), printed);
+        assertTrue(printed.contains("Listener on Cairn's engine: CairnMetrics (cairn-micrometer) on a SimpleMeterRegistry,"
+                + " bound to the engine; CairnTracing (cairn-opentelemetry)"), printed);
         assertTrue(printed.contains("checked: 4 executions SUCCEEDED, 8 step rows"), printed);
-        assertTrue(printed.contains(" --warmup-steps 4 --listener micrometer --no-map"), printed);
+        assertTrue(printed.contains(" --warmup-steps 4 --listener all --no-map"), printed);
     }
 
     @Test
