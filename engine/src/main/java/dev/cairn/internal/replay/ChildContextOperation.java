@@ -87,19 +87,11 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
             if (rebuilding && s.suspension != null && t == s.suspension) {
                 throw notRebuilt("waits again");
             }
-            if (ReplayContext.isControlFlow(t)) {
-                throw (Error) t;
-            }
-            if (s.suspension != null) {
-                throw s.suspension;
-            }
-            if (run.nonDeterminism != null) {
-                throw run.nonDeterminism;
-            }
+            ErrorInfo error = bodyFailure(t, s);
             if (rebuilding) {
-                throw notRebuilt("throws " + ErrorInfo.of(t).summary());
+                throw notRebuilt("throws " + error.summary());
             }
-            throw failed(s, started, ErrorInfo.of(t));
+            throw failed(s, started, error);
         } finally {
             child.close();
         }
@@ -114,8 +106,8 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
         }
         String data;
         try {
-            data = run.payloadUnlessTooLarge(config.serializer(), value, resultType.type(), "the result of child context '" + name
-                    + "' (operation " + id + ")");
+            data = run.payloadUnlessTooLarge(config.serializer(), value, resultType.type(), "the result of child"
+                    + " context '" + name + "' (operation " + id + ")");
         } catch (SerializationException e) {
             throw failed(s, started, ErrorInfo.of(e));
         }
@@ -134,20 +126,28 @@ final class ChildContextOperation<T> extends DurableOperation<T> {
             }
             return value;
         } catch (Throwable t) {
-            if (ReplayContext.isControlFlow(t)) {
-                throw (Error) t;
-            }
-            if (s.suspension != null) {
-                throw s.suspension;
-            }
-            if (run.nonDeterminism != null) {
-                throw run.nonDeterminism;
-            }
-            ErrorInfo error = ErrorInfo.of(t);
+            ErrorInfo error = bodyFailure(t, s);
             throw new ChildContextFailedException(failure(error), id, error);
         } finally {
             child.close();
         }
+    }
+
+    /**
+     * What the body threw, as the child's error; rethrows instead the engine's control flow, the suspension of the
+     * body's scope and a non-determinism found meanwhile, which are not the child's failure.
+     */
+    private ErrorInfo bodyFailure(Throwable t, Scope s) {
+        if (ReplayContext.isControlFlow(t)) {
+            throw (Error) t;
+        }
+        if (s.suspension != null) {
+            throw s.suspension;
+        }
+        if (run.nonDeterminism != null) {
+            throw run.nonDeterminism;
+        }
+        return ErrorInfo.of(t);
     }
 
     private RuntimeException notRebuilt(String how) {
