@@ -81,6 +81,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
     // OperationsTable, CallbacksTable and EventsTable; the group commit in GroupCommit; transactions and their retries in Tx;
     // column lists and the binding and reading of values in Rows. This class builds them and delegates to them.
     private final ExecutionsTable executions;
+    private final ExecutionListing listing;
     private final OperationsTable operations;
     private final CallbacksTable callbacks;
     private final EventsTable events;
@@ -107,6 +108,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
         this.schema = new Schema(dataSource, dialect, prefix);
         Tx tx = new Tx(dataSource, dialect);
         this.executions = new ExecutionsTable(tx, dialect, prefix);
+        this.listing = new ExecutionListing(tx, dialect, prefix);
         this.events = new EventsTable(tx, prefix);
         this.callbacks = new CallbacksTable(tx, prefix, executions, events);
         this.operations = new OperationsTable(tx, prefix, executions, callbacks);
@@ -436,12 +438,12 @@ public final class JdbcExecutionStore implements ExecutionStore {
     /** {@inheritDoc} */
     @Override
     public List<ExecutionRecord> listExecutions(ExecutionStatus status, int limit) {
-        return executions.list(status, limit);
+        return listing.list(status, limit);
     }
 
     @Override
     public List<dev.cairn.ExecutionSummary> listExecutions(dev.cairn.ExecutionQuery query) {
-        return executions.list(query);
+        return listing.list(query);
     }
 
     @Override
@@ -452,7 +454,7 @@ public final class JdbcExecutionStore implements ExecutionStore {
     /** Counts executions per status; every status is present, with 0 if there is none. */
     @Override
     public Map<ExecutionStatus, Long> countByStatus() {
-        return executions.countByStatus();
+        return listing.countByStatus();
     }
 
     // ------------------------------------------------------------------------------------------------------------
