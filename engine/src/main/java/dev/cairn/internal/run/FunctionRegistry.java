@@ -7,6 +7,8 @@ import dev.cairn.UnknownFunctionException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,13 +52,33 @@ public final class FunctionRegistry {
         return byName.get(name);
     }
 
+    /**
+     * The function registered as an instance of {@code type}: of that very class or, when there is none, of the one
+     * registered subclass of it (a proxy that a framework made of the class, say, for transactions or metrics).
+     *
+     * @throws UnknownFunctionException if none is, or several subclasses are
+     */
     public RegisteredFunction byClass(Class<?> type) {
         RegisteredFunction registered = byClass.get(type);
-        if (registered == null) {
-            throw new UnknownFunctionException("no function of class " + type.getName() + " is registered; registered: "
-                    + names() + ". Register it with DurableEngine.builder().register(new " + type.getSimpleName() + "())");
+        if (registered != null) {
+            return registered;
         }
-        return registered;
+        List<RegisteredFunction> subclasses = new ArrayList<>();
+        for (Map.Entry<Class<?>, RegisteredFunction> e : byClass.entrySet()) {
+            if (type.isAssignableFrom(e.getKey())) {
+                subclasses.add(e.getValue());
+            }
+        }
+        if (subclasses.size() == 1) {
+            return subclasses.get(0);
+        }
+        if (subclasses.size() > 1) {
+            throw new UnknownFunctionException("no function of class " + type.getName() + " itself is registered, and"
+                    + " several of its subclasses are (" + subclasses.stream().map(RegisteredFunction::name).sorted()
+                    .toList() + "): start the one you mean by its name");
+        }
+        throw new UnknownFunctionException("no function of class " + type.getName() + " is registered; registered: "
+                + names() + ". Register it with DurableEngine.builder().register(new " + type.getSimpleName() + "())");
     }
 
     public RegisteredFunction byName(String name) {
