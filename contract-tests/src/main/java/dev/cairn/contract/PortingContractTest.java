@@ -715,4 +715,43 @@ public abstract class PortingContractTest extends EngineContractSupport {
         assertTrue(e.error().message().contains("result too large to checkpoint")
                 && e.error().message().contains("it now waits again"), e.error().message());
     }
+
+    @Test
+    void aMapItemsResultOverThePayloadLimitIsRebuiltFromItsCheckpointsWhenTheBatchCompletesAndOnReplay() {
+        Map<String, AtomicInteger> stepRuns = new ConcurrentHashMap<>();
+        DurableEngine engine = started(builder().maxPayloadBytes(1024).register("big-items", String.class,
+                String.class, (in, ctx) -> {
+                    BatchResult<String> r = ctx.map("parts", List.of("big", "late"), String.class, (item, index, c) -> {
+                        if (item.equals("late")) {
+                            c.wait("later", Duration.ofHours(1)); // the batch completes in a later run
+                        }
+                        StringBuilder all = new StringBuilder();
+                        for (int part = 0; part < (item.equals("big") ? 2 : 1); part++) {
+                            String step = item + " " + part;
+                            all.append(c.step(step, String.class, s -> {
+                                stepRuns.computeIfAbsent(step, k -> new AtomicInteger()).incrementAndGet();
+                                return item.equals("big") ? "b".repeat(600) : "l";
+                            }));
+                        }
+                        return all.toString(); // "big": 1,200 characters, over the 1,024-byte limit
+                    }, BatchConfig.defaults());
+                    ctx.wait("after", Duration.ofMinutes(1)); // the next run replays the completed batch
+                    return r.results().stream().map(v -> String.valueOf(v.length())).toList().toString();
+                }));
+        ExecutionHandle<String> h = start(engine, "big-items", "x", String.class);
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        OperationDescription big = engine.describe(h.executionId()).operations().stream()
+                .filter(o -> o.id().equals("1-1")).findFirst().orElseThrow();
+        assertEquals(dev.cairn.OperationStatus.SUCCEEDED, big.status(), "the big item succeeded");
+        assertNull(big.result(), "without its result, which is too large to checkpoint");
+        clock.advance(Duration.ofHours(1)); // "late" ends: the batch completes and rebuilds "big"
+        awaitStatus(engine, h.executionId(), ExecutionStatus.SUSPENDED);
+        await().atMost(RESULT_TIMEOUT).until(() -> engine.describe(h.executionId()).operations().stream()
+                .anyMatch(o -> "after".equals(o.name())));
+        clock.advance(Duration.ofMinutes(1));
+
+        assertEquals("[1200, 1]", h.result(RESULT_TIMEOUT));
+        assertEquals(3, stepRuns.size());
+        stepRuns.forEach((step, n) -> assertEquals(1, n.get(), step + " ran once over three runs"));
+    }
 }

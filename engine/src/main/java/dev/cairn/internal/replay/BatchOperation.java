@@ -63,9 +63,12 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     private final TypeRef<T> type;
     private final BatchConfig config;
     private final boolean flat;
-    /** For a flat batch, the outcomes of its finished items: their results and errors, by index. */
-    private Object[] flatResults;
-    private ErrorInfo[] flatErrors;
+    /**
+     * The outcomes of finished items that are not checkpointed, by index: every item's of a flat batch, and the
+     * results of a nested batch's items that were too large to checkpoint.
+     */
+    private Object[] kept;
+    private ErrorInfo[] keptErrors;
 
     BatchOperation(ReplayContext ctx, String kind, String name, List<Task<T>> tasks, TypeRef<T> type,
             BatchConfig config) {
@@ -120,10 +123,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         OperationRecord[] itemOps = new OperationRecord[n];
         int successes = 0;
         int failures = 0;
-        if (flat) {
-            flatResults = new Object[n];
-            flatErrors = new ErrorInfo[n];
-        }
+        kept = new Object[n];
+        keptErrors = new ErrorInfo[n];
         for (int i = 0; i < n; i++) {
             if (flat) {
                 state[i] = State.NEW; // a virtual item has no checkpoint: it runs (or replays) again
@@ -251,6 +252,9 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         }
         String summary = reason.name() + ":" + statuses;
         ctx.write(s, OperationRecords.withOutcome(started, OperationStatus.SUCCEEDED, summary, null, run.clockNow()), false);
+        if (!flat) {
+            rebuildTooLarge(statuses.toString()); // items finished in an earlier run whose results were not stored
+        }
         return build(reason, statuses.toString());
     }
 
@@ -303,18 +307,17 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     /** Checkpoints an item's end; returns whether it succeeded (a result that cannot be serialized fails it). */
     private boolean finish(int i, OperationRecord[] itemOps, T value, Throwable error) {
         if (flat) {
-            if (error == null) {
-                flatResults[i] = value;
-                return true;
-            }
-            flatErrors[i] = ErrorInfo.of(error instanceof ItemFailed ? error.getCause() : error);
-            return false;
+            return keep(i, value, error);
         }
         Instant now = run.clockNow();
         if (error == null) {
             try {
-                String data = run.payload(config.serializer(), value, typeOf(i), "the result of " + itemKind() + " " + i
-                        + " of " + kind + " '" + name + "'");
+                // A result too large to checkpoint is kept here, recorded SUCCEEDED without it, and rebuilt on replay.
+                String data = run.payloadUnlessTooLarge(config.serializer(), value, typeOf(i), "the result of "
+                        + itemKind() + " " + i + " of " + kind + " '" + name + "'");
+                if (data == null) {
+                    kept[i] = value;
+                }
                 itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.SUCCEEDED, data, null, now);
                 ctx.write(itemOps[i], false);
                 return true;
@@ -325,6 +328,16 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         Throwable cause = error instanceof ItemFailed ? error.getCause() : error;
         itemOps[i] = OperationRecords.withOutcome(itemOps[i], OperationStatus.FAILED, null, ErrorInfo.of(cause), now);
         ctx.write(itemOps[i], false);
+        return false;
+    }
+
+    /** Keeps an item's outcome in memory only; returns whether it succeeded. */
+    private boolean keep(int i, T value, Throwable error) {
+        if (error == null) {
+            kept[i] = value;
+            return true;
+        }
+        keptErrors[i] = ErrorInfo.of(error instanceof ItemFailed ? error.getCause() : error);
         return false;
     }
 
@@ -344,7 +357,27 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     private BatchResult<T> fromCheckpoint(String summary) {
         int colon = summary.indexOf(':');
         CompletionReason reason = CompletionReason.valueOf(summary.substring(0, colon));
-        return build(reason, recordedStatuses(summary.substring(colon + 1)));
+        String statuses = recordedStatuses(summary.substring(colon + 1));
+        int n = tasks.size();
+        kept = new Object[n];
+        keptErrors = new ErrorInfo[n];
+        rebuildTooLarge(statuses);
+        return build(reason, statuses);
+    }
+
+    /** A nested batch's succeeded items whose results were too large to checkpoint: run again to rebuild them. */
+    private void rebuildTooLarge(String statuses) {
+        OperationRecord[] recordedItems = new OperationRecord[tasks.size()];
+        boolean any = false;
+        for (int i = 0; i < recordedItems.length; i++) {
+            OperationRecord op = run.history.operations.get(itemId(i));
+            recordedItems[i] = op;
+            any |= statuses.charAt(i) == 'S' && op != null && op.result() == null && kept[i] == null;
+        }
+        if (any) {
+            rerun(statuses, recordedItems, i -> statuses.charAt(i) == 'S' && recordedItems[i] != null
+                    && recordedItems[i].result() == null && kept[i] == null);
+        }
     }
 
     private String recordedStatuses(String statuses) {
@@ -371,35 +404,42 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         CompletionReason reason = CompletionReason.valueOf(summary.substring(0, colon));
         String statuses = recordedStatuses(summary.substring(colon + 1));
         int n = tasks.size();
-        flatResults = new Object[n];
-        flatErrors = new ErrorInfo[n];
-        OperationRecord[] none = new OperationRecord[n];
+        kept = new Object[n];
+        keptErrors = new ErrorInfo[n];
+        rerun(statuses, new OperationRecord[n], i -> statuses.charAt(i) == 'S' || statuses.charAt(i) == 'F');
+        return build(reason, statuses);
+    }
+
+    /**
+     * Runs again the finished items {@code which} selects, at most {@code maxConcurrency} at once, each replaying its
+     * operations from their checkpoints, and keeps their outcomes; fails the execution as non-deterministic if one
+     * does not end as {@code statuses} recorded. {@code itemOps} are the items' own checkpoints (none when flat), so
+     * that nothing of an item is written again.
+     */
+    private void rerun(String statuses, OperationRecord[] itemOps, java.util.function.IntPredicate which) {
         Map<Integer, CompletableFuture<Outcome<T>>> inFlight = new LinkedHashMap<>();
         Map<Integer, Scope[]> scopes = new LinkedHashMap<>();
         try {
-            for (int i = 0; i < n; i++) {
-                char status = statuses.charAt(i);
-                if (status != 'S' && status != 'F') {
+            for (int i = 0; i < tasks.size(); i++) {
+                if (!which.test(i)) {
                     continue;
                 }
                 if (inFlight.size() >= config.maxConcurrency()) {
-                    settleReplayed(inFlight, statuses, none);
+                    settleReplayed(inFlight, statuses);
                 }
-                startItem(i, none, inFlight, scopes);
+                startItem(i, itemOps, inFlight, scopes);
             }
             while (!inFlight.isEmpty()) {
-                settleReplayed(inFlight, statuses, none);
+                settleReplayed(inFlight, statuses);
             }
         } catch (RuntimeException | Error e) {
             detachAll(inFlight, scopes);
             throw e;
         }
-        return build(reason, statuses);
     }
 
     /** Waits for the first replayed item in flight to settle and checks that it ended as recorded. */
-    private void settleReplayed(Map<Integer, CompletableFuture<Outcome<T>>> inFlight, String statuses,
-            OperationRecord[] none) {
+    private void settleReplayed(Map<Integer, CompletableFuture<Outcome<T>>> inFlight, String statuses) {
         Map.Entry<Integer, CompletableFuture<Outcome<T>>> first = inFlight.entrySet().iterator().next();
         int i = first.getKey();
         Outcome<T> o = first.getValue().join();
@@ -421,11 +461,11 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
         if (ended != null) {
             throw run.nonDeterministic(itemId(i), itemKind() + " " + i + " '" + tasks.get(i).name() + "' of " + kind
                     + " '" + name + "' (operation " + id + " of execution " + run.executionId() + ") was recorded as "
-                    + (recordedOk ? "succeeded" : "failed") + " when the batch completed, but replayed from its "
-                    + "operations' checkpoints it " + ended + ". " + ReplayValidator.CODE_CHANGED);
+                    + (recordedOk ? "succeeded" : "failed") + (flat ? " when the batch completed" : " with a result"
+                    + " too large to checkpoint") + ", but replayed from its operations' checkpoints it " + ended + ". "
+                    + ReplayValidator.CODE_CHANGED);
         }
-        finish(i, none, o.kind() == Outcome.Kind.VALUE ? o.value() : null, o.kind() == Outcome.Kind.FAILED
-                ? o.error() : null);
+        keep(i, o.kind() == Outcome.Kind.VALUE ? o.value() : null, o.kind() == Outcome.Kind.FAILED ? o.error() : null);
     }
 
     @SuppressWarnings("unchecked")
@@ -435,8 +475,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
             String itemName = tasks.get(i).name();
             if (flat) {
                 items.add(switch (statuses.charAt(i)) {
-                    case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED, (T) flatResults[i], null);
-                    case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, flatErrors[i]);
+                    case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED, (T) kept[i], null);
+                    case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, keptErrors[i]);
                     case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
                     default -> new BatchItem<>(i, itemName, BatchItemStatus.SKIPPED, null, null);
                 });
@@ -447,8 +487,8 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
                 checkItem(i, op);
             }
             items.add(switch (statuses.charAt(i)) {
-                case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED,
-                        run.read(config.serializer(), op.result(), typeOf(i),
+                case 'S' -> new BatchItem<>(i, itemName, BatchItemStatus.SUCCEEDED, op.result() == null ? (T) kept[i]
+                        : run.read(config.serializer(), op.result(), typeOf(i),
                                 "result of " + itemKind() + " " + i + " of '" + name + "'"), null);
                 case 'F' -> new BatchItem<>(i, itemName, BatchItemStatus.FAILED, null, op.error());
                 case 'T' -> new BatchItem<>(i, itemName, BatchItemStatus.STARTED, null, null);
