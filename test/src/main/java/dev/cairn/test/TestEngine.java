@@ -4,9 +4,7 @@ import dev.cairn.CallbackDescription;
 import dev.cairn.CallbackStatus;
 import dev.cairn.DurableEngine;
 import dev.cairn.DurableFunction;
-import dev.cairn.ExecutionDescription;
 import dev.cairn.ExecutionStatus;
-import dev.cairn.OperationDescription;
 import dev.cairn.StartOptions;
 import dev.cairn.spi.ExecutionRecord;
 import dev.cairn.spi.ExecutionStore;
@@ -71,6 +69,7 @@ public final class TestEngine implements AutoCloseable {
     private final List<String> crashes = new ArrayList<>();
     private Duration timeout = DEFAULT_TIMEOUT;
     private int maxTimeSkips = DEFAULT_MAX_TIME_SKIPS;
+    private final ExecutionProbe probe;
     private WatchedStore watched;
     private DurableEngine engine;
     private boolean closed;
@@ -82,6 +81,7 @@ public final class TestEngine implements AutoCloseable {
         this.store = store;
         this.onClose = onClose;
         this.clock = clock;
+        this.probe = new ExecutionProbe(store, clock, () -> engine);
         startEngine();
     }
 
@@ -112,7 +112,7 @@ public final class TestEngine implements AutoCloseable {
     /** Waits until an execution (and what it invoked) ended, or waits with nothing due now; returns its row. */
     ExecutionRecord settle(String executionId) {
         settle(List.of(executionId));
-        return row(executionId);
+        return probe.row(executionId);
     }
 
     // ---------------------------------------------------------------------------------------------- configuration
@@ -257,7 +257,7 @@ public final class TestEngine implements AutoCloseable {
         int skips = 0;
         while (true) {
             settle(List.of(id));
-            ExecutionRecord row = row(id);
+            ExecutionRecord row = probe.row(id);
             if (row.status().isTerminal()) {
                 checkCrashPlanUsed();
                 return result(id, outputType);
@@ -266,12 +266,12 @@ public final class TestEngine implements AutoCloseable {
                 throw new AssertionError("execution " + id + " is PARKED: " + (row.error() == null ? "its function is"
                         + " not registered" : row.error().message()) + ". Register it on the test engine first");
             }
-            Instant next = nextWakeUp(id);
+            Instant next = probe.nextWakeUp(id);
             if (next == null) {
-                if (firstBusy(List.of(id)) != null) {
+                if (probe.firstBusy(List.of(id)) != null) {
                     continue; // it moved on since it settled (a resumed engine claimed it): settle again
                 }
-                throw blocked(id);
+                throw probe.blocked(id);
             }
             if (++skips > maxTimeSkips) {
                 throw new AssertionError("execution " + id + " has not ended after " + maxTimeSkips + " moves of the"
@@ -423,36 +423,7 @@ public final class TestEngine implements AutoCloseable {
         Objects.requireNonNull(executionId, "executionId");
         Objects.requireNonNull(operationName, "operationName");
         checkOpen();
-        ExecutionDescription d = engine.describe(executionId);
-        Map<String, String> names = new HashMap<>();
-        for (OperationDescription op : d.operations()) {
-            names.put(op.id(), op.name());
-        }
-        List<CallbackDescription> named = new ArrayList<>();
-        for (CallbackDescription cb : d.callbacks()) {
-            if (operationName.equals(names.get(cb.operationId()))) {
-                named.add(cb);
-            }
-        }
-        if (named.isEmpty()) {
-            List<String> known = d.callbacks().stream().map(cb -> "'" + names.get(cb.operationId()) + "'").toList();
-            throw new NoSuchElementException("execution " + executionId + " (" + d.status() + ") has no callback "
-                    + "named '" + operationName + "'" + (known.isEmpty() ? "; it has created no callback yet"
-                    : "; its callbacks: " + String.join(", ", known)));
-        }
-        if (named.size() == 1) {
-            return named.get(0);
-        }
-        List<CallbackDescription> pending = named.stream().filter(cb -> cb.status() == CallbackStatus.PENDING).toList();
-        if (pending.size() == 1) {
-            return pending.get(0);
-        }
-        if (pending.isEmpty()) {
-            return named.get(named.size() - 1);
-        }
-        throw new IllegalStateException("execution " + executionId + " has " + pending.size() + " pending callbacks"
-                + " named '" + operationName + "' (operations " + pending.stream().map(CallbackDescription::operationId)
-                .toList() + "); complete one by id through engine().completeCallback(id, result)");
+        return probe.callback(executionId, operationName);
     }
 
     // ---------------------------------------------------------------------------------------------- crashes
@@ -507,20 +478,8 @@ public final class TestEngine implements AutoCloseable {
             watched.arm(null);
             throw new AssertionError(plan.describe() + " was never reached: the execution did not checkpoint an"
                     + " operation named '" + plan.operationName + "' there. Operations checkpointed: "
-                    + operationNames());
+                    + probe.operationNames(List.copyOf(created)));
         }
-    }
-
-    private List<String> operationNames() {
-        List<String> names = new ArrayList<>();
-        for (String id : List.copyOf(created)) {
-            for (OperationDescription op : engine.describe(id).operations()) {
-                if (op.name() != null) {
-                    names.add(op.name());
-                }
-            }
-        }
-        return names;
     }
 
     /** The engine is dead: drop it as a killed process is dropped, and resume on a fresh one over the same store. */
@@ -559,13 +518,13 @@ public final class TestEngine implements AutoCloseable {
                 restartAfterCrash();
                 continue;
             }
-            String busy = firstBusy(ids);
+            String busy = probe.firstBusy(ids);
             if (busy == null) {
                 return;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("execution " + busy + " is still " + row(busy).status() + " after "
+                throw new AssertionError("execution " + busy + " is still " + probe.row(busy).status() + " after "
                         + timeout.toMillis() + " ms of real time at virtual time " + clock.now() + ": a step that"
                         + " does not return, or code that waits for something other than the engine?\n"
                         + ExecutionReport.of(engine, ids));
@@ -574,92 +533,6 @@ public final class TestEngine implements AutoCloseable {
                 throw new AssertionError("interrupted while waiting for execution " + busy);
             }
         }
-    }
-
-    /** The first of {@code ids} (or of the executions they invoked) that can make progress now, or null. */
-    private String firstBusy(List<String> ids) {
-        Instant now = clock.now();
-        for (String id : ids) {
-            ExecutionRecord row = store.findExecution(id).orElse(null);
-            if (row == null || row.status().isTerminal() || row.status() == ExecutionStatus.PARKED) {
-                continue;
-            }
-            if (row.status() == ExecutionStatus.RUNNING || row.wakeAt() != null && !row.wakeAt().isAfter(now)
-                    || row.status() == ExecutionStatus.PENDING && row.wakeAt() == null) {
-                return id;
-            }
-            String child = firstBusy(engine.describe(id).childExecutionIds());
-            if (child != null) {
-                return child;
-            }
-        }
-        return null;
-    }
-
-    /** The earliest wake-up of an execution or of the executions it invoked, or null if none has one. */
-    private Instant nextWakeUp(String id) {
-        ExecutionRecord row = store.findExecution(id).orElse(null);
-        if (row == null || row.status().isTerminal()) {
-            return null;
-        }
-        Instant next = row.status() == ExecutionStatus.PARKED ? null : row.wakeAt();
-        for (String child : engine.describe(id).childExecutionIds()) {
-            Instant c = nextWakeUp(child);
-            if (c != null && (next == null || c.isBefore(next))) {
-                next = c;
-            }
-        }
-        return next;
-    }
-
-    private ExecutionBlockedException blocked(String id) {
-        List<ExecutionBlockedException.PendingCallback> pending = new ArrayList<>();
-        List<String> others = new ArrayList<>();
-        collectPending(id, pending, others);
-        StringBuilder message = new StringBuilder("execution " + id + " is " + row(id).status() + " with nothing due at "
-                + clock.now() + ": no wait, retry or timeout will move it on, only something from outside.");
-        if (!pending.isEmpty()) {
-            message.append(" It waits for ");
-            for (int i = 0; i < pending.size(); i++) {
-                ExecutionBlockedException.PendingCallback p = pending.get(i);
-                message.append(i == 0 ? "" : ", ").append("callback '").append(p.operationName()).append("' (operation ")
-                        .append(p.operationId()).append(p.executionId().equals(id) ? "" : " of execution "
-                                + p.executionId()).append(", callback id ").append(p.callbackId()).append(')');
-            }
-            message.append(". Complete it with completeCallback(executionId, \"").append(pending.get(0).operationName())
-                    .append("\", result), failCallback(...), or give it a timeout and use timeoutCallback(...).");
-        }
-        for (String other : others) {
-            message.append(' ').append(other);
-        }
-        return new ExecutionBlockedException(id, pending, message.toString());
-    }
-
-    private void collectPending(String id, List<ExecutionBlockedException.PendingCallback> pending, List<String> others) {
-        ExecutionDescription d = engine.describe(id);
-        Map<String, String> names = new HashMap<>();
-        for (OperationDescription op : d.operations()) {
-            names.put(op.id(), op.name());
-        }
-        for (CallbackDescription cb : d.callbacks()) {
-            if (cb.status() == CallbackStatus.PENDING) {
-                pending.add(new ExecutionBlockedException.PendingCallback(id, names.get(cb.operationId()),
-                        cb.operationId(), cb.id()));
-            }
-        }
-        for (String child : d.childExecutionIds()) {
-            ExecutionRecord row = store.findExecution(child).orElse(null);
-            if (row != null && row.status() == ExecutionStatus.PARKED) {
-                others.add("Invoked execution " + child + " is PARKED: " + (row.error() == null ? ""
-                        : row.error().message()) + ".");
-            } else if (row != null && !row.status().isTerminal()) {
-                collectPending(child, pending, others);
-            }
-        }
-    }
-
-    ExecutionRecord row(String id) {
-        return store.findExecution(id).orElseThrow(() -> new NoSuchElementException("no execution " + id));
     }
 
     // ---------------------------------------------------------------------------------------------- the rest
