@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET api/console}</td><td>whether actions are enabled, and the page's refresh interval</td></tr>
  *   <tr><td>{@code POST api/executions/{id}/cancel}</td><td>cancels it; optional body {@code {"reason": "..."}}</td></tr>
  *   <tr><td>{@code POST api/callbacks/{id}/complete}</td><td>completes the callback; the body is its result, as
- *   JSON</td></tr>
+ *   JSON; with {@code ?raw=true}, the body is stored as given, for a callback whose operation reads its result with
+ *   a serializer of its own ({@link DurableEngine#completeCallbackRaw})</td></tr>
  *   <tr><td>{@code POST api/callbacks/{id}/fail}</td><td>fails it; body {@code {"type": "...", "message": "..."}}</td></tr>
  * </table>
  * A bad parameter or body is answered with 400, an unknown execution or callback with 404, a callback already
@@ -85,6 +86,7 @@ public final class ConsoleHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ConsoleHandler.class);
     private static final Set<String> INCLUDE_DATA = Set.of("includeData");
+    private static final Set<String> RAW = Set.of("raw");
 
     private final DurableEngine engine;
     private final boolean actionsEnabled;
@@ -287,7 +289,12 @@ public final class ConsoleHandler {
     }
 
     private ConsoleResponse complete(ConsoleRequest r, String callbackId) {
-        QueryParameters.parse(r.rawQuery(), Set.of());
+        boolean raw = QueryParameters.parse(r.rawQuery(), RAW).bool("raw", false);
+        if (raw) {
+            // Stored as given, for a callback whose operation reads its result with a serializer of its own.
+            engine.completeCallbackRaw(callbackId, r.bodyText());
+            return callbackDone(callbackId, "SUCCEEDED");
+        }
         if (r.bodyText().isBlank()) {
             throw new BadRequestException("the body must be the callback's result as JSON (such as \"approved\" or"
                     + " {\"approve\": true}); it is empty");

@@ -275,6 +275,22 @@ class ConsoleApiTest {
     }
 
     @Test
+    void aCallbackWithASerializerOfItsOwnIsCompletedRawWithTheTextAsGiven() {
+        ExecutionHandle<String> ticket = workflows.ticket("Ada");
+        CallbackDescription code = workflows.awaitPendingCallback(ticket);
+        String path = "/api/callbacks/" + code.id() + "/complete";
+
+        assertProblem(400, "completeCallbackRaw", withActions.handle(post(path, "\"ABC-123\"").build()));
+        assertProblem(400, "query parameter 'raw' must be true or false",
+                withActions.handle(post(path, "ABC-123").query("raw=maybe").build()));
+        ConsoleResponse ok = withActions.handle(post(path, "ABC-123").query("raw=true").build());
+
+        assertEquals(200, ok.status(), ok.bodyText());
+        assertEquals("SUCCEEDED", json(ok).get("status").asText());
+        assertEquals("got ABC-123", ticket.result(Duration.ofSeconds(10)), "read by the callback's own serializer");
+    }
+
+    @Test
     void completingFailingAndCancellingFromTheApi() {
         ExecutionHandle<String> completed = workflows.order("pen", "order-complete");
         CallbackDescription c1 = workflows.awaitPendingCallback(completed);

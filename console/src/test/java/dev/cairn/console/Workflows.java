@@ -27,6 +27,20 @@ final class Workflows implements AutoCloseable {
     /** What a payload holding markup looks like; the page must show it as text and never run it. */
     static final String SCRIPT_PAYLOAD = "<script>window.__cairnXss = 1</script><img src=x onerror=\"window.__cairnXss = 2\">";
 
+    /** Reads and writes a string as itself, not as JSON: the serializer of the "ticket" workflow's callback. */
+    static final dev.cairn.spi.Serializer PLAIN_TEXT = new dev.cairn.spi.Serializer() {
+        @Override
+        public String serialize(Object value) {
+            return (String) value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T deserialize(String data, java.lang.reflect.Type type) {
+            return (T) data;
+        }
+    };
+
     final DurableEngine engine;
     private final Map<String, AtomicInteger> chargeAttempts = new ConcurrentHashMap<>();
 
@@ -60,6 +74,8 @@ final class Workflows implements AutoCloseable {
                                     .heartbeatTimeout(Duration.ofMinutes(30)).build());
                     return reserved + ", " + charged + ", " + approval.result();
                 })
+                .register("ticket", String.class, String.class, (who, ctx) -> "got " + ctx.createCallback("code",
+                        String.class, CallbackConfig.builder().serializer(PLAIN_TEXT).build()).result())
                 .build();
         engine.start();
     }
@@ -78,6 +94,10 @@ final class Workflows implements AutoCloseable {
 
     ExecutionHandle<String> order(String item, String name) {
         return engine.startExecution("order", item, String.class, StartOptions.named(name));
+    }
+
+    ExecutionHandle<String> ticket(String who) {
+        return engine.startExecution("ticket", who, String.class, StartOptions.defaults());
     }
 
     /** Waits until the execution is suspended on its pending callback, and returns that callback. */
