@@ -55,7 +55,8 @@ class AwsPortWorkflowTest {
             TestResult<Outcome> r = engine.run(QuoteWorkflow.class, REQUEST);
             TestOperation kept = r.operation("keep-best");
             assertEquals("globex=1296", kept.resultJson(), "provider=cents, not JSON");
-            assertEquals(new Quote("globex", 1296), new QuoteFormat().deserialize(kept.resultJson(), Quote.class));
+            assertEquals(new Quote("globex", 1296), kept.result(new QuoteFormat(), Quote.class));
+            assertThrows(SerializationException.class, () -> kept.result(Quote.class), "JSON cannot read it");
             assertThrows(SerializationException.class, () -> new QuoteFormat().deserialize("{}", Quote.class));
 
             engine.completeCallback(r.executionId(), "accept", "accepted"); // the replay reads it with QuoteFormat

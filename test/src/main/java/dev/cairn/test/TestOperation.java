@@ -77,13 +77,28 @@ public final class TestOperation {
         return read(type.type());
     }
 
+    /**
+     * Its result, read as {@code type} by {@code with}: for an operation whose config gives it a serializer of its
+     * own, which {@link #result(Class)} (the engine's default serializer) cannot read.
+     *
+     * @throws IllegalStateException if it has no result (it did not succeed)
+     */
+    public <T> T result(Serializer with, Class<T> type) {
+        Objects.requireNonNull(with, "with");
+        return read(with, type);
+    }
+
     private <T> T read(Type type) {
+        return read(serializer, type);
+    }
+
+    private <T> T read(Serializer with, Type type) {
         Objects.requireNonNull(type, "type");
         if (description.status() != OperationStatus.SUCCEEDED) {
             throw new IllegalStateException("operation " + this + " has no result: it is " + description.status()
                     + (description.error() == null ? "" : " with " + description.error().summary()));
         }
-        return serializer.deserialize(description.result(), type);
+        return with.deserialize(description.result(), type);
     }
 
     /** Its (last) error, or {@code null}: for a retried step, the error of the attempt before. */
