@@ -90,6 +90,7 @@ public final class Payloads {
         return Math.min(maxPayloadBytes, limits.maxTextBytes());
     }
 
+    /** Whether text is over the limit; a char takes at most 3 bytes in UTF-8, so only a long text is counted. */
     private boolean tooLarge(String data) {
         long limit = limit();
         return data.length() * 3L > limit && data.getBytes(StandardCharsets.UTF_8).length > limit;
@@ -104,17 +105,13 @@ public final class Payloads {
         if (data == null) {
             return;
         }
-        long limit = limit();
-        // A char takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 chars): only a long text needs counting.
-        if (data.length() * 3L > limit) {
-            int bytes = data.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > limit) {
-                throw new SerializationException(what + " is " + bytes + " bytes when serialized; the limit is "
-                        + limit + " bytes (" + (limit == maxPayloadBytes
-                                ? "DurableEngine.builder().maxPayloadBytes(...)"
-                                : "what the database can hold in one value")
-                        + "). Keep large data elsewhere and checkpoint a reference to it");
-            }
+        if (tooLarge(data)) {
+            long limit = limit();
+            throw new SerializationException(what + " is " + data.getBytes(StandardCharsets.UTF_8).length
+                    + " bytes when serialized; the limit is " + limit + " bytes (" + (limit == maxPayloadBytes
+                            ? "DurableEngine.builder().maxPayloadBytes(...)"
+                            : "what the database can hold in one value")
+                    + "). Keep large data elsewhere and checkpoint a reference to it");
         }
         checkCharacters(data, what);
     }

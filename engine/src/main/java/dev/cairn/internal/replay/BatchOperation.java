@@ -368,16 +368,11 @@ final class BatchOperation<T> extends DurableOperation<BatchResult<T>> {
     /** A nested batch's succeeded items whose results were too large to checkpoint: run again to rebuild them. */
     private void rebuildTooLarge(String statuses) {
         OperationRecord[] recordedItems = new OperationRecord[tasks.size()];
-        boolean any = false;
         for (int i = 0; i < recordedItems.length; i++) {
-            OperationRecord op = run.history.operations.get(itemId(i));
-            recordedItems[i] = op;
-            any |= statuses.charAt(i) == 'S' && op != null && op.result() == null && kept[i] == null;
+            recordedItems[i] = run.history.operations.get(itemId(i));
         }
-        if (any) {
-            rerun(statuses, recordedItems, i -> statuses.charAt(i) == 'S' && recordedItems[i] != null
-                    && recordedItems[i].result() == null && kept[i] == null);
-        }
+        rerun(statuses, recordedItems, i -> statuses.charAt(i) == 'S' && recordedItems[i] != null
+                && recordedItems[i].result() == null && kept[i] == null);
     }
 
     private String recordedStatuses(String statuses) {

@@ -148,14 +148,14 @@ public final class ExecutionRun {
      * attached.
      */
     public <T> java.util.function.Supplier<T> onRunThread(java.util.function.Supplier<T> work) {
-        String id = executionId();
-        String fn = function.name();
+        java.util.concurrent.Callable<T> call = onRunThreadCall(work::get);
         return () -> {
-            putMdc(id, fn);
-            try (Attachment attached = attachRun()) {
-                return work.get();
-            } finally {
-                clearMdc();
+            try {
+                return call.call();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // work is a Supplier: it throws no checked exception
             }
         };
     }
