@@ -80,7 +80,7 @@ public final class Payloads {
         }
         if (data == null) {
             throw new SerializationException(what + " cannot be serialized: the serializer "
-                    + serializer.getClass().getName() + " returned null (a serializer must return text, also for a"
+                    + s.getClass().getName() + " returned null (a serializer must return text, also for a"
                     + " null value)");
         }
         return data;
